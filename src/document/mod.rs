@@ -1,0 +1,556 @@
+//! The parsed page: html5ever's DOM, with the source span of every tag, comment,
+//! doctype and text run, and for every element whether it came from a tag in the
+//! source, was implied by the parser, or was foster-parented out of a table.
+//!
+//! Nothing outside this module names html5ever's tree types.
+
+mod parse;
+mod sink;
+pub mod tag;
+
+use std::borrow::Cow;
+
+use html5ever::tendril::StrTendril;
+use html5ever::{Attribute, LocalName, QualName};
+
+use crate::source::{Source, Span};
+
+pub use parse::{Limits, ParseFailure};
+
+/// Index of a node in a [`Document`].
+pub type NodeId = usize;
+
+/// The document node's id.
+pub const DOCUMENT: NodeId = 0;
+
+/// Where an element came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A start tag in the source.
+    Source,
+    /// Created by the parser with no start tag of its own: `html`/`head`/`body`/
+    /// `tbody`, a reopened formatting element, the `<p>` a stray `</p>` makes.
+    Implied,
+}
+
+/// What a node is.
+#[derive(Clone, Debug)]
+pub(crate) enum NodeData {
+    Document,
+    Doctype {
+        name: StrTendril,
+        public_id: StrTendril,
+        system_id: StrTendril,
+    },
+    Text(StrTendril),
+    Comment(StrTendril),
+    Element {
+        name: QualName,
+        attrs: Vec<Attribute>,
+        template_contents: Option<NodeId>,
+        mathml_annotation_xml_integration_point: bool,
+    },
+    ProcessingInstruction {
+        target: StrTendril,
+        data: StrTendril,
+    },
+}
+
+/// One node of the tree.
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+    pub data: NodeData,
+    pub origin: Origin,
+    pub fostered: bool,
+    /// The token being processed when the node was made.
+    pub first_token: usize,
+    /// For text: the last token whose characters went into it.
+    pub last_token: usize,
+    /// For elements from the source: their start tag token.
+    pub start_tag: Option<usize>,
+    /// The end tag token that closed the element, if one did.
+    pub end_tag: Option<usize>,
+    /// The token during which the element left the stack of open elements.
+    pub closed_at: Option<usize>,
+}
+
+impl Node {
+    pub(crate) fn new(data: NodeData, origin: Origin, token: usize) -> Self {
+        Self {
+            parent: None,
+            children: Vec::new(),
+            data,
+            origin,
+            fostered: false,
+            first_token: token,
+            last_token: token,
+            start_tag: None,
+            end_tag: None,
+            closed_at: None,
+        }
+    }
+}
+
+/// The kind of a source token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// `<name ...>`
+    StartTag,
+    /// `</name>`
+    EndTag,
+    /// `<!-- ... -->` and bogus comments (`<! x>`, `<?x?>`, `</ x>`).
+    Comment,
+    /// `<!DOCTYPE ...>`
+    Doctype,
+    /// A run of characters (raw source, character references not decoded).
+    Text,
+    /// The end of the input.
+    Eof,
+}
+
+/// One token of the source, in order.
+#[derive(Clone, Debug)]
+pub struct Token {
+    /// What it is.
+    pub kind: TokenKind,
+    /// Its bytes in the source.
+    pub span: Span,
+    /// Tag name (lowercase), for tags.
+    pub name: LocalName,
+    /// `<x/>`
+    pub self_closing: bool,
+    /// Start tag: the element it made. End tag: the element it closed.
+    /// Text: the element (or document) the text went into.
+    pub node: Option<NodeId>,
+    /// The current node (top of the stack of open elements) before this token.
+    pub current: Option<NodeId>,
+    /// Text that the parser moved out of a table.
+    pub fostered: bool,
+    /// Elements that left the open stack during this token without their own end
+    /// tag (closed implicitly by it).
+    pub closed: Vec<NodeId>,
+}
+
+/// A parse error html5ever reported.
+#[derive(Clone, Debug)]
+pub struct ParseError {
+    /// html5ever's message (not stable across versions: key rules on structure).
+    pub message: Cow<'static, str>,
+    /// Where: the token being processed, or the tokenizer's position.
+    pub span: Span,
+}
+
+/// A parsed page.
+#[derive(Debug)]
+pub struct Document {
+    source: Source,
+    nodes: Vec<Node>,
+    tokens: Vec<Token>,
+    errors: Vec<ParseError>,
+    fragment: bool,
+}
+
+/// A borrowed element, with its facts.
+#[derive(Clone, Copy)]
+pub struct Element<'a> {
+    doc: &'a Document,
+    /// The element's id.
+    pub id: NodeId,
+}
+
+impl Document {
+    /// Parse `source` as a whole document.
+    ///
+    /// # Errors
+    /// A page over one of `limits` is refused.
+    pub fn parse_with_limits(source: Source, limits: &Limits) -> Result<Self, ParseFailure> {
+        parse::parse(source, limits)
+    }
+
+    /// Parse `source` with the default limits.
+    ///
+    /// # Errors
+    /// A page over one of the default limits is refused.
+    pub fn parse(source: Source) -> Result<Self, ParseFailure> {
+        parse::parse(source, &Limits::default())
+    }
+
+    pub(crate) fn from_parts(
+        source: Source,
+        nodes: Vec<Node>,
+        tokens: Vec<Token>,
+        errors: Vec<ParseError>,
+    ) -> Self {
+        let fragment = !tokens.iter().any(|t| {
+            matches!(t.kind, TokenKind::Doctype)
+                || (t.kind == TokenKind::StartTag && matches!(&*t.name, "html" | "head" | "body"))
+        });
+        Self {
+            source,
+            nodes,
+            tokens,
+            errors,
+            fragment,
+        }
+    }
+
+    /// The page's source.
+    #[must_use]
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// The decoded text.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        self.source.text()
+    }
+
+    /// True when the page has no doctype, `<html>`, `<head>` or `<body>` tag: a
+    /// fragment (an article body), not a whole document.
+    #[must_use]
+    pub fn is_fragment(&self) -> bool {
+        self.fragment
+    }
+
+    /// Every token in source order.
+    #[must_use]
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// The parse errors html5ever reported.
+    #[must_use]
+    pub fn parse_errors(&self) -> &[ParseError] {
+        &self.errors
+    }
+
+    /// Number of nodes.
+    #[must_use]
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The element `id`, if it is one.
+    #[must_use]
+    pub fn element(&self, id: NodeId) -> Option<Element<'_>> {
+        matches!(self.nodes.get(id)?.data, NodeData::Element { .. })
+            .then_some(Element { doc: self, id })
+    }
+
+    /// Every element in tree order (template contents included).
+    pub fn elements(&self) -> impl Iterator<Item = Element<'_>> + '_ {
+        self.descendants(DOCUMENT).filter_map(|id| self.element(id))
+    }
+
+    /// Every node below `root`, in tree order (template contents included).
+    pub fn descendants(&self, root: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let mut stack = vec![root];
+        std::iter::from_fn(move || {
+            let id = stack.pop()?;
+            let node = &self.nodes[id];
+            stack.extend(node.children.iter().rev());
+            if let NodeData::Element {
+                template_contents: Some(t),
+                ..
+            } = node.data
+            {
+                stack.push(t);
+            }
+            Some(id)
+        })
+        .skip(1)
+    }
+
+    /// The parent of `id`.
+    #[must_use]
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        self.nodes.get(id)?.parent
+    }
+
+    /// Children of `id`.
+    #[must_use]
+    pub fn children(&self, id: NodeId) -> &[NodeId] {
+        self.nodes.get(id).map_or(&[], |n| &n.children)
+    }
+
+    /// The text of a text node.
+    #[must_use]
+    pub fn text_of(&self, id: NodeId) -> Option<&str> {
+        match &self.nodes.get(id)?.data {
+            NodeData::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// `id` and its ancestors, nearest first, elements only.
+    pub fn self_and_ancestors(&self, id: NodeId) -> impl Iterator<Item = Element<'_>> + '_ {
+        self.element(id).into_iter().chain(self.ancestors(id))
+    }
+
+    /// Source end of node `id`'s content: the end of the last token inside it.
+    #[must_use]
+    pub fn node_end(&self, id: NodeId) -> usize {
+        match self.element(id) {
+            Some(e) => e.content_end(),
+            None => {
+                let n = &self.nodes[id];
+                self.tokens.get(n.last_token).map_or(0, |t| t.span.end)
+            }
+        }
+    }
+
+    /// Ancestors of `id`, nearest first, elements only.
+    pub fn ancestors(&self, id: NodeId) -> impl Iterator<Item = Element<'_>> + '_ {
+        let mut cur = self.nodes.get(id).and_then(|n| n.parent);
+        std::iter::from_fn(move || loop {
+            let id = cur?;
+            cur = self.nodes[id].parent;
+            if let Some(e) = self.element(id) {
+                return Some(e);
+            }
+        })
+    }
+
+    /// The text a reader sees: every text node outside `head`, `script`, `style`,
+    /// `template`, `noscript` and `title`, in tree order.
+    #[must_use]
+    pub fn visible_text(&self) -> String {
+        let mut out = String::new();
+        let mut stack = vec![DOCUMENT];
+        while let Some(id) = stack.pop() {
+            let node = &self.nodes[id];
+            match &node.data {
+                NodeData::Text(t) => out.push_str(t),
+                NodeData::Element { name, .. } => {
+                    if matches!(
+                        &*name.local,
+                        "head" | "script" | "style" | "template" | "noscript" | "title"
+                    ) {
+                        continue;
+                    }
+                    if matches!(&*name.local, "br" | "p" | "div" | "li" | "td" | "th" | "tr") {
+                        out.push(' ');
+                    }
+                    stack.extend(node.children.iter().rev());
+                }
+                _ => stack.extend(node.children.iter().rev()),
+            }
+        }
+        out
+    }
+
+    /// A dump of the tree in the html5lib-tests `#document` format, for tests.
+    #[must_use]
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        for &c in &self.nodes[DOCUMENT].children {
+            self.dump_node(c, 1, &mut out);
+        }
+        out
+    }
+
+    fn dump_node(&self, id: NodeId, depth: usize, out: &mut String) {
+        use std::fmt::Write;
+        let node = &self.nodes[id];
+        let indent = "  ".repeat(depth - 1);
+        let _ = write!(out, "| {indent}");
+        match &node.data {
+            NodeData::Document => out.push_str("#document-fragment\n"),
+            NodeData::Doctype {
+                name,
+                public_id,
+                system_id,
+            } => {
+                if public_id.is_empty() && system_id.is_empty() {
+                    let _ = writeln!(out, "<!DOCTYPE {name}>");
+                } else {
+                    let _ = writeln!(out, "<!DOCTYPE {name} \"{public_id}\" \"{system_id}\">");
+                }
+            }
+            NodeData::Text(t) => {
+                let _ = writeln!(out, "\"{t}\"");
+            }
+            NodeData::Comment(t) => {
+                let _ = writeln!(out, "<!-- {t} -->");
+            }
+            NodeData::ProcessingInstruction { target, data } => {
+                let _ = writeln!(out, "<?{target} {data}>");
+            }
+            NodeData::Element {
+                name,
+                attrs,
+                template_contents,
+                ..
+            } => {
+                let _ = writeln!(out, "<{}>", qual(name));
+                let mut attrs: Vec<_> = attrs.iter().map(|a| (qual(&a.name), &a.value)).collect();
+                attrs.sort();
+                for (n, v) in attrs {
+                    let _ = writeln!(out, "| {indent}  {n}=\"{v}\"");
+                }
+                if let Some(t) = template_contents {
+                    let _ = writeln!(out, "| {indent}  content");
+                    for &c in &self.nodes[*t].children {
+                        self.dump_node(c, depth + 2, out);
+                    }
+                }
+            }
+        }
+        for &c in &node.children {
+            self.dump_node(c, depth + 1, out);
+        }
+    }
+}
+
+fn qual(name: &QualName) -> String {
+    let prefix = match &*name.ns {
+        "http://www.w3.org/2000/svg" => "svg ",
+        "http://www.w3.org/1998/Math/MathML" => "math ",
+        "http://www.w3.org/1999/xlink" => "xlink ",
+        "http://www.w3.org/XML/1998/namespace" => "xml ",
+        "http://www.w3.org/2000/xmlns/" => "xmlns ",
+        _ => "",
+    };
+    format!("{prefix}{}", name.local)
+}
+
+impl<'a> Element<'a> {
+    fn node(&self) -> &'a Node {
+        &self.doc.nodes[self.id]
+    }
+
+    /// Lowercase local name.
+    #[must_use]
+    pub fn name(&self) -> &'a str {
+        match &self.node().data {
+            NodeData::Element { name, .. } => &name.local,
+            _ => "",
+        }
+    }
+
+    /// True for an element in the HTML namespace.
+    #[must_use]
+    pub fn is_html(&self) -> bool {
+        matches!(&self.node().data, NodeData::Element { name, .. } if name.ns == html5ever::ns!(html))
+    }
+
+    /// The value of attribute `name`.
+    #[must_use]
+    pub fn attr(&self, name: &str) -> Option<&'a str> {
+        match &self.node().data {
+            NodeData::Element { attrs, .. } => attrs
+                .iter()
+                .find(|a| &*a.name.local == name)
+                .map(|a| &*a.value),
+            _ => None,
+        }
+    }
+
+    /// All attributes as (name, value).
+    pub fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        let attrs: &'a [Attribute] = match &self.node().data {
+            NodeData::Element { attrs, .. } => attrs,
+            _ => &[],
+        };
+        attrs.iter().map(|a| (&*a.name.local, &*a.value))
+    }
+
+    /// Where it came from.
+    #[must_use]
+    pub fn origin(&self) -> Origin {
+        self.node().origin
+    }
+
+    /// True when the parser moved it out of a table.
+    #[must_use]
+    pub fn fostered(&self) -> bool {
+        self.node().fostered
+    }
+
+    /// Its start tag token, for elements from the source.
+    #[must_use]
+    pub fn start_tag(&self) -> Option<&'a Token> {
+        self.node().start_tag.map(|i| &self.doc.tokens[i])
+    }
+
+    /// Index of its start tag token.
+    #[must_use]
+    pub fn start_tag_index(&self) -> Option<usize> {
+        self.node().start_tag
+    }
+
+    /// The end tag that closed it, if one did.
+    #[must_use]
+    pub fn end_tag(&self) -> Option<&'a Token> {
+        self.node().end_tag.map(|i| &self.doc.tokens[i])
+    }
+
+    /// The token during which it was closed (its end tag, another tag, or EOF).
+    #[must_use]
+    pub fn closed_at(&self) -> Option<usize> {
+        self.node().closed_at
+    }
+
+    /// Child node ids.
+    #[must_use]
+    pub fn children(&self) -> &'a [NodeId] {
+        &self.node().children
+    }
+
+    /// Parent node id.
+    #[must_use]
+    pub fn parent(&self) -> Option<NodeId> {
+        self.node().parent
+    }
+
+    /// Index of the last token that put something inside this element.
+    #[must_use]
+    pub fn last_content_token(&self) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for id in self.doc.descendants(self.id) {
+            let n = &self.doc.nodes[id];
+            let t = match n.data {
+                NodeData::Text(_) => Some(n.last_token),
+                NodeData::Element { .. } => n.end_tag.or(n.start_tag),
+                _ => Some(n.first_token),
+            };
+            if let Some(t) = t {
+                if t != usize::MAX {
+                    best = Some(best.map_or(t, |b| b.max(t)));
+                }
+            }
+        }
+        best
+    }
+
+    /// The byte just past the last token inside it (its end tag included).
+    #[must_use]
+    pub fn content_end(&self) -> usize {
+        let end_tag = self.end_tag().map(|t| t.span.end);
+        let last = self
+            .last_content_token()
+            .map_or(0, |i| self.doc.tokens[i].span.end);
+        end_tag.unwrap_or(0).max(last)
+    }
+
+    /// The document this element belongs to.
+    #[must_use]
+    pub fn document(&self) -> &'a Document {
+        self.doc
+    }
+
+    /// The text inside it.
+    #[must_use]
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for id in self.doc.descendants(self.id) {
+            if let Some(t) = self.doc.text_of(id) {
+                s.push_str(t);
+            }
+        }
+        s
+    }
+}

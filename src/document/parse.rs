@@ -1,0 +1,397 @@
+//! Drives html5ever's tokenizer and tree builder so every token gets its source
+//! span (html5ever itself reports only line numbers).
+//!
+//! `Tokenizer<Recorder>` where `Recorder` wraps `TreeBuilder<NodeId, ArenaSink>`:
+//! the whole text is fed as one tendril into a shared `BufferQueue`, so at each
+//! token "bytes consumed = bytes fed − bytes still queued". A tag, comment or
+//! doctype is emitted at its closing `>`, so its end is exact; its start is the first
+//! `<` at or after the end of what was emitted before it (one byte earlier when a
+//! `<` was reconsumed, as in `<<p>`).
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use html5ever::buffer_queue::BufferQueue;
+use html5ever::interface::Tracer;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    Tag, TagKind, Token as HtmlToken, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
+use html5ever::{LocalName, TokenizerResult};
+
+use super::sink::ArenaSink;
+use super::{Document, NodeData, NodeId, Origin, ParseError, Token, TokenKind, DOCUMENT};
+use crate::source::{Source, Span};
+
+/// Bounds on the work one page may cost. A real article never comes near them;
+/// hostile input (deep nesting makes html5ever quadratic) is refused quickly.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Deepest stack of open elements (Blink caps tree depth at 512).
+    pub max_depth: usize,
+    /// Most tokens in one page.
+    pub max_tokens: usize,
+    /// Largest input in bytes.
+    pub max_bytes: usize,
+    /// Longest time spent parsing one page.
+    pub max_time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 512,
+            max_tokens: 2_000_000,
+            max_bytes: 32 * 1024 * 1024,
+            max_time: Duration::from_secs(3),
+        }
+    }
+}
+
+/// A page refused because it is over a [`Limits`] bound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseFailure {
+    /// Nesting deeper than the limit.
+    TooDeep(usize),
+    /// More tokens than the limit.
+    TooManyTokens(usize),
+    /// More bytes than the limit.
+    TooLarge(usize),
+    /// Parsing took longer than the limit.
+    TimedOut(Duration),
+}
+
+impl fmt::Display for ParseFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseFailure::TooDeep(n) => write!(f, "elements nest deeper than {n} levels"),
+            ParseFailure::TooManyTokens(n) => write!(f, "more than {n} tokens"),
+            ParseFailure::TooLarge(n) => write!(f, "larger than {n} bytes"),
+            ParseFailure::TimedOut(d) => write!(f, "parsing took longer than {d:?}"),
+        }
+    }
+}
+
+impl std::error::Error for ParseFailure {}
+
+struct Collect(RefCell<Vec<NodeId>>);
+
+impl Tracer for Collect {
+    type Handle = NodeId;
+    fn trace_handle(&self, node: &NodeId) {
+        self.0.borrow_mut().push(*node);
+    }
+}
+
+struct Recorder {
+    tb: TreeBuilder<NodeId, ArenaSink>,
+    queue: Rc<BufferQueue>,
+    total: usize,
+    text: Rc<str>,
+    tokens: RefCell<Vec<Token>>,
+    errors: RefCell<Vec<ParseError>>,
+    open: RefCell<Vec<NodeId>>,
+    /// Text tokens in table context whose characters the tree builder holds back
+    /// ("in table text" insertion mode) and inserts at the next other token.
+    pending_table_text: RefCell<Vec<usize>>,
+    last_end: Cell<usize>,
+    last_markup_end: Cell<usize>,
+    failure: RefCell<Option<ParseFailure>>,
+    limits: Limits,
+    started: Instant,
+}
+
+impl Recorder {
+    fn consumed(&self) -> usize {
+        let mut held = Vec::new();
+        let mut remaining = 0;
+        while let Some(t) = self.queue.pop_front() {
+            remaining += t.len();
+            held.push(t);
+        }
+        for t in held.into_iter().rev() {
+            self.queue.push_front(t);
+        }
+        self.total - remaining
+    }
+
+    fn fail(&self, why: ParseFailure) {
+        *self.failure.borrow_mut() = Some(why);
+        while self.queue.pop_front().is_some() {}
+    }
+
+    fn markup_start(&self, end: usize) -> usize {
+        let from = self
+            .last_end
+            .get()
+            .saturating_sub(1)
+            .max(self.last_markup_end.get())
+            .min(end);
+        self.text
+            .get(from..end)
+            .and_then(|s| s.find('<'))
+            .map_or(from, |p| from + p)
+    }
+
+    /// The stack of open elements, read from the tree builder's traced handles: the
+    /// document, then the open elements (each a child of the one before, or
+    /// foster-parented, or in its template contents), then formatting entries,
+    /// `head` and `form`, which break that chain.
+    fn open_stack(&self) -> Vec<NodeId> {
+        let c = Collect(RefCell::new(Vec::new()));
+        self.tb.trace_handles(&c);
+        let traced = c.0.into_inner();
+        let nodes = self.tb.sink.nodes.borrow();
+        let mut open: Vec<NodeId> = Vec::new();
+        for &h in traced.iter().skip(1) {
+            let parent = nodes[h].parent;
+            let ok = match open.last() {
+                None => parent == Some(DOCUMENT),
+                Some(&last) => {
+                    parent == Some(last)
+                        || (nodes[h].fostered && !open.contains(&h))
+                        || matches!(nodes[last].data,
+                            NodeData::Element { template_contents: Some(t), .. } if parent == Some(t))
+                }
+            };
+            if !ok {
+                break;
+            }
+            open.push(h);
+        }
+        open
+    }
+}
+
+impl TokenSink for Recorder {
+    type Handle = NodeId;
+
+    fn process_token(&self, token: HtmlToken, line_number: u64) -> TokenSinkResult<NodeId> {
+        if self.failure.borrow().is_some() {
+            return TokenSinkResult::Continue;
+        }
+        let consumed = self.consumed();
+        let (kind, name, self_closing) = match &token {
+            HtmlToken::ParseError(msg) => {
+                self.errors.borrow_mut().push(ParseError {
+                    message: msg.clone(),
+                    span: Span::empty(consumed),
+                });
+                return TokenSinkResult::Continue;
+            }
+            HtmlToken::TagToken(Tag {
+                kind,
+                name,
+                self_closing,
+                ..
+            }) => (
+                if *kind == TagKind::StartTag {
+                    TokenKind::StartTag
+                } else {
+                    TokenKind::EndTag
+                },
+                name.clone(),
+                *self_closing,
+            ),
+            HtmlToken::CommentToken(_) => (TokenKind::Comment, LocalName::from(""), false),
+            HtmlToken::DoctypeToken(_) => (TokenKind::Doctype, LocalName::from(""), false),
+            HtmlToken::CharacterTokens(_) | HtmlToken::NullCharacterToken => {
+                (TokenKind::Text, LocalName::from(""), false)
+            }
+            HtmlToken::EOFToken => (TokenKind::Eof, LocalName::from(""), false),
+        };
+        let span = match kind {
+            TokenKind::Text => Span::new(self.last_end.get().min(consumed), consumed),
+            TokenKind::Eof => Span::empty(self.total),
+            _ => {
+                let start = self.markup_start(consumed);
+                let mut tokens = self.tokens.borrow_mut();
+                if let Some(prev) = tokens.last_mut() {
+                    if prev.kind == TokenKind::Text && prev.span.end > start {
+                        prev.span.end = start.max(prev.span.start);
+                    }
+                }
+                self.last_markup_end.set(consumed);
+                Span::new(start, consumed)
+            }
+        };
+        self.last_end.set(consumed);
+        let idx = {
+            let mut tokens = self.tokens.borrow_mut();
+            tokens.push(Token {
+                kind,
+                span,
+                name: name.clone(),
+                self_closing,
+                node: None,
+                current: self.open.borrow().last().copied(),
+                fostered: false,
+                closed: Vec::new(),
+            });
+            tokens.len() - 1
+        };
+        if idx > self.limits.max_tokens {
+            self.fail(ParseFailure::TooManyTokens(self.limits.max_tokens));
+            return TokenSinkResult::Continue;
+        }
+        if idx % 512 == 0 && self.started.elapsed() > self.limits.max_time {
+            self.fail(ParseFailure::TimedOut(self.limits.max_time));
+            return TokenSinkResult::Continue;
+        }
+
+        let sink = &self.tb.sink;
+        sink.current_token.set(idx);
+        *sink.effects.borrow_mut() = super::sink::TokenEffects::default();
+        let result = self.tb.process_token(token, line_number);
+        let effects = std::mem::take(&mut *sink.effects.borrow_mut());
+
+        {
+            let mut errors = self.errors.borrow_mut();
+            for message in effects.errors {
+                errors.push(ParseError { message, span });
+            }
+        }
+        let new_open = self.open_stack();
+        let mut tokens = self.tokens.borrow_mut();
+        let tok = &mut tokens[idx];
+        {
+            let mut nodes = sink.nodes.borrow_mut();
+            if kind == TokenKind::StartTag {
+                let owner = effects.created.iter().rev().copied().find(|&id| {
+                    matches!(&nodes[id].data, NodeData::Element { name: n, .. }
+                        if n.local.eq_ignore_ascii_case(&name))
+                });
+                if let Some(id) = owner {
+                    nodes[id].origin = Origin::Source;
+                    nodes[id].start_tag = Some(idx);
+                    tok.node = Some(id);
+                }
+            }
+            let mut pending = self.pending_table_text.borrow_mut();
+            match (kind, effects.text_parent) {
+                (TokenKind::Text, Some((parent, fostered))) => {
+                    tok.node = Some(parent);
+                    tok.fostered = fostered;
+                }
+                (TokenKind::Text, None) => {
+                    let table_ctx = tok.current.is_some_and(|c| {
+                        matches!(&nodes[c].data, NodeData::Element { name, .. }
+                            if matches!(&*name.local, "table" | "tbody" | "thead" | "tfoot" | "tr"))
+                    });
+                    if table_ctx {
+                        pending.push(idx);
+                    }
+                }
+                (_, Some((parent, fostered))) => {
+                    for &p in pending.iter() {
+                        tokens[p].node = Some(parent);
+                        tokens[p].fostered = fostered;
+                    }
+                    pending.clear();
+                }
+                _ => {}
+            }
+            drop(pending);
+            let tok = &mut tokens[idx];
+            let old_open = self.open.borrow();
+            let common = old_open
+                .iter()
+                .zip(new_open.iter())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let popped: Vec<NodeId> = old_open[common..]
+                .iter()
+                .copied()
+                .filter(|id| !new_open[common..].contains(id))
+                .collect();
+            let own = if kind == TokenKind::EndTag {
+                popped.iter().rev().copied().find(|&id| {
+                    matches!(&nodes[id].data, NodeData::Element { name: n, .. }
+                        if n.local.eq_ignore_ascii_case(&name))
+                })
+            } else {
+                None
+            };
+            for id in popped {
+                nodes[id].closed_at = Some(idx);
+                if Some(id) == own {
+                    nodes[id].end_tag = Some(idx);
+                    tok.node = Some(id);
+                } else {
+                    tok.closed.push(id);
+                }
+            }
+        }
+        drop(tokens);
+        if new_open.len() > self.limits.max_depth {
+            self.fail(ParseFailure::TooDeep(self.limits.max_depth));
+        }
+        *self.open.borrow_mut() = new_open;
+        result
+    }
+
+    fn end(&self) {
+        self.tb.end();
+        let eof = self.tokens.borrow().len().saturating_sub(1);
+        let mut nodes = self.tb.sink.nodes.borrow_mut();
+        for &id in self.open.borrow().iter() {
+            if nodes[id].closed_at.is_none() || nodes[id].closed_at < Some(eof) {
+                nodes[id].closed_at = Some(eof);
+            }
+        }
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.tb
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFailure> {
+    if source.text().len() > limits.max_bytes {
+        return Err(ParseFailure::TooLarge(limits.max_bytes));
+    }
+    let text: Rc<str> = Rc::from(source.text());
+    let queue = Rc::new(BufferQueue::default());
+    queue.push_back(StrTendril::from_slice(&text));
+    let tb = TreeBuilder::new(ArenaSink::new(), TreeBuilderOpts::default());
+    let recorder = Recorder {
+        tb,
+        queue: Rc::clone(&queue),
+        total: text.len(),
+        text,
+        tokens: RefCell::new(Vec::new()),
+        errors: RefCell::new(Vec::new()),
+        open: RefCell::new(Vec::new()),
+        pending_table_text: RefCell::new(Vec::new()),
+        last_end: Cell::new(0),
+        last_markup_end: Cell::new(0),
+        failure: RefCell::new(None),
+        limits: limits.clone(),
+        started: Instant::now(),
+    };
+    let tok = Tokenizer::new(recorder, TokenizerOpts::default());
+    // `Script` and `EncodingIndicator` results only pause the tokenizer; tagmend
+    // has already decided the encoding, so it carries on until the input is done.
+    while !matches!(tok.feed(&queue), TokenizerResult::Done) {}
+    if let Some(f) = tok.sink.failure.borrow_mut().take() {
+        return Err(f);
+    }
+    tok.end();
+    if let Some(f) = tok.sink.failure.borrow_mut().take() {
+        return Err(f);
+    }
+    let Recorder {
+        tb, tokens, errors, ..
+    } = tok.sink;
+    let sink = tb.sink;
+    Ok(Document::from_parts(
+        source,
+        sink.nodes.into_inner(),
+        tokens.into_inner(),
+        errors.into_inner(),
+    ))
+}

@@ -1,0 +1,305 @@
+//! An arena `TreeSink`: html5ever's tree builder writes into a `Vec` of nodes, and
+//! every node is stamped with the token that made it, so the DOM carries spans.
+//!
+//! The tree operations mirror `markup5ever_rcdom` exactly (text merging, foster
+//! parenting, template contents, `selectedcontent` cloning) so the DOM is the same as
+//! `html5ever::parse_document` gives; `tests/conformance.rs` checks it.
+
+use std::borrow::Cow;
+use std::cell::{Cell, Ref, RefCell};
+
+use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::tendril::StrTendril;
+use html5ever::{Attribute, QualName};
+
+use super::{Node, NodeData, NodeId, Origin};
+
+/// Facts the sink learns while one token is processed.
+#[derive(Default)]
+pub(crate) struct TokenEffects {
+    /// Elements created for this token, in creation order.
+    pub created: Vec<NodeId>,
+    /// Where this token's text went: the parent, and whether it was foster-parented.
+    pub text_parent: Option<(NodeId, bool)>,
+    /// Parse errors raised while processing it.
+    pub errors: Vec<Cow<'static, str>>,
+}
+
+pub(crate) struct ArenaSink {
+    pub nodes: RefCell<Vec<Node>>,
+    pub effects: RefCell<TokenEffects>,
+    pub current_token: Cell<usize>,
+    pub quirks: Cell<QuirksMode>,
+}
+
+impl ArenaSink {
+    pub fn new() -> Self {
+        let doc = Node::new(NodeData::Document, Origin::Implied, usize::MAX);
+        Self {
+            nodes: RefCell::new(vec![doc]),
+            effects: RefCell::new(TokenEffects::default()),
+            current_token: Cell::new(0),
+            quirks: Cell::new(QuirksMode::NoQuirks),
+        }
+    }
+
+    fn new_node(&self, data: NodeData) -> NodeId {
+        let mut nodes = self.nodes.borrow_mut();
+        let id = nodes.len();
+        nodes.push(Node::new(data, Origin::Implied, self.current_token.get()));
+        id
+    }
+
+    fn note_text(&self, parent: NodeId, fostered: bool) {
+        let mut eff = self.effects.borrow_mut();
+        if eff.text_parent.is_none() {
+            eff.text_parent = Some((parent, fostered));
+        }
+    }
+
+    fn detach(nodes: &mut [Node], child: NodeId) {
+        if let Some(parent) = nodes[child].parent.take() {
+            let kids = &mut nodes[parent].children;
+            if let Some(i) = kids.iter().position(|&c| c == child) {
+                kids.remove(i);
+            }
+        }
+    }
+
+    /// Append text to the last child if that is a text node; true when it was.
+    fn merge_text(
+        nodes: &mut [Node],
+        prev: Option<NodeId>,
+        text: &StrTendril,
+        token: usize,
+    ) -> bool {
+        if let Some(prev) = prev {
+            if let NodeData::Text(ref mut t) = nodes[prev].data {
+                t.push_tendril(text);
+                nodes[prev].last_token = token;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn append_text_or_node(&self, parent: NodeId, child: NodeOrText<NodeId>, fostered: bool) {
+        match child {
+            NodeOrText::AppendText(text) => {
+                self.note_text(parent, fostered);
+                let token = self.current_token.get();
+                {
+                    let mut nodes = self.nodes.borrow_mut();
+                    let last = nodes[parent].children.last().copied();
+                    if Self::merge_text(&mut nodes, last, &text, token) {
+                        return;
+                    }
+                }
+                let id = self.new_node(NodeData::Text(text));
+                let mut nodes = self.nodes.borrow_mut();
+                nodes[id].fostered = fostered;
+                nodes[id].parent = Some(parent);
+                nodes[parent].children.push(id);
+            }
+            NodeOrText::AppendNode(node) => {
+                let mut nodes = self.nodes.borrow_mut();
+                Self::detach(&mut nodes, node);
+                if fostered {
+                    nodes[node].fostered = true;
+                }
+                nodes[node].parent = Some(parent);
+                nodes[parent].children.push(node);
+            }
+        }
+    }
+
+    fn insert_before(&self, sibling: NodeId, child: NodeOrText<NodeId>, fostered: bool) {
+        let Some(parent) = self.nodes.borrow()[sibling].parent else {
+            return;
+        };
+        let index = {
+            let nodes = self.nodes.borrow();
+            nodes[parent]
+                .children
+                .iter()
+                .position(|&c| c == sibling)
+                .unwrap_or(0)
+        };
+        let node = match child {
+            NodeOrText::AppendText(text) => {
+                self.note_text(parent, fostered);
+                let token = self.current_token.get();
+                {
+                    let mut nodes = self.nodes.borrow_mut();
+                    let prev = index.checked_sub(1).map(|i| nodes[parent].children[i]);
+                    if Self::merge_text(&mut nodes, prev, &text, token) {
+                        return;
+                    }
+                }
+                self.new_node(NodeData::Text(text))
+            }
+            NodeOrText::AppendNode(node) => node,
+        };
+        let mut nodes = self.nodes.borrow_mut();
+        Self::detach(&mut nodes, node);
+        if fostered {
+            nodes[node].fostered = true;
+        }
+        // The sibling's index may have moved if `node` was an earlier sibling.
+        let index = nodes[parent]
+            .children
+            .iter()
+            .position(|&c| c == sibling)
+            .unwrap_or(index);
+        nodes[node].parent = Some(parent);
+        nodes[parent].children.insert(index, node);
+    }
+}
+
+impl TreeSink for ArenaSink {
+    type Handle = NodeId;
+    type Output = Self;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Self {
+        self
+    }
+
+    fn parse_error(&self, msg: Cow<'static, str>) {
+        self.effects.borrow_mut().errors.push(msg);
+    }
+
+    fn get_document(&self) -> NodeId {
+        0
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Ref<'a, QualName> {
+        Ref::map(self.nodes.borrow(), |nodes| match &nodes[*target].data {
+            NodeData::Element { name, .. } => name,
+            _ => panic!("not an element"),
+        })
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        let template_contents = if flags.template {
+            Some(self.new_node(NodeData::Document))
+        } else {
+            None
+        };
+        let id = self.new_node(NodeData::Element {
+            name,
+            attrs,
+            template_contents,
+            mathml_annotation_xml_integration_point: flags.mathml_annotation_xml_integration_point,
+        });
+        self.effects.borrow_mut().created.push(id);
+        id
+    }
+
+    fn create_comment(&self, text: StrTendril) -> NodeId {
+        self.new_node(NodeData::Comment(text))
+    }
+
+    fn create_pi(&self, target: StrTendril, data: StrTendril) -> NodeId {
+        self.new_node(NodeData::ProcessingInstruction { target, data })
+    }
+
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        self.append_text_or_node(*parent, child, false);
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev_element: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
+        // Only foster parenting calls this (WHATWG 13.2.6.1 "appropriate place for
+        // inserting a node", foster parenting branch).
+        let has_parent = self.nodes.borrow()[*element].parent.is_some();
+        if has_parent {
+            self.insert_before(*element, child, true);
+        } else {
+            self.append_text_or_node(*prev_element, child, true);
+        }
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        name: StrTendril,
+        public_id: StrTendril,
+        system_id: StrTendril,
+    ) {
+        let id = self.new_node(NodeData::Doctype {
+            name,
+            public_id,
+            system_id,
+        });
+        let mut nodes = self.nodes.borrow_mut();
+        nodes[id].parent = Some(0);
+        nodes[0].children.push(id);
+    }
+
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        match &self.nodes.borrow()[*target].data {
+            NodeData::Element {
+                template_contents: Some(t),
+                ..
+            } => *t,
+            _ => panic!("not a template element"),
+        }
+    }
+
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.quirks.set(mode);
+    }
+
+    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+        self.insert_before(*sibling, new_node, false);
+    }
+
+    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
+        let mut nodes = self.nodes.borrow_mut();
+        if let NodeData::Element {
+            attrs: existing, ..
+        } = &mut nodes[*target].data
+        {
+            for a in attrs {
+                if !existing.iter().any(|e| e.name == a.name) {
+                    existing.push(a);
+                }
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &NodeId) {
+        Self::detach(&mut self.nodes.borrow_mut(), *target);
+    }
+
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        let mut nodes = self.nodes.borrow_mut();
+        let kids = std::mem::take(&mut nodes[*node].children);
+        for &k in &kids {
+            nodes[k].parent = Some(*new_parent);
+        }
+        nodes[*new_parent].children.extend(kids);
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
+        matches!(
+            self.nodes.borrow()[*handle].data,
+            NodeData::Element {
+                mathml_annotation_xml_integration_point: true,
+                ..
+            }
+        )
+    }
+
+    // `maybe_clone_an_option_into_selectedcontent` keeps its default (do nothing):
+    // markup5ever_rcdom, the DOM `parse_document` users get, never finds the
+    // `selectedcontent` element either, and tagmend's DOM must match it.
+}

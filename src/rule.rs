@@ -1,0 +1,130 @@
+//! The `Rule` trait, rule metadata and the `declare_rule!` macro.
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+
+/// A family of rules, usable in `--select` / `--ignore`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    /// Broken tags shown as text.
+    Debris,
+    /// Element structure.
+    Structure,
+    /// Tables.
+    Table,
+    /// The words of the article.
+    Content,
+    /// Junk markup.
+    Cleanup,
+    /// Markup that runs code.
+    Security,
+}
+
+impl Group {
+    /// The group's name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Debris => "debris",
+            Group::Structure => "structure",
+            Group::Table => "table",
+            Group::Content => "content",
+            Group::Cleanup => "cleanup",
+            Group::Security => "security",
+        }
+    }
+
+    /// Every group.
+    pub const ALL: [Group; 6] = [
+        Group::Debris,
+        Group::Structure,
+        Group::Table,
+        Group::Content,
+        Group::Cleanup,
+        Group::Security,
+    ];
+}
+
+/// Whether a rule proposes fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    /// Never.
+    None,
+    /// For some findings.
+    Sometimes,
+    /// For every finding.
+    Always,
+}
+
+impl FixAvailability {
+    /// `always`, `sometimes` or `none`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Always => "always",
+        }
+    }
+}
+
+/// What `tagmend rules` and `tagmend rule <id>` show.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Kebab-case id naming the defect.
+    pub id: &'static str,
+    /// The rule's group.
+    pub group: Group,
+    /// One line.
+    pub summary: &'static str,
+    /// The doc comment: What it does / Why is this bad? / Example / Fix safety.
+    pub docs: &'static str,
+    /// Whether it fixes.
+    pub fix: FixAvailability,
+    /// On without `--select`.
+    pub default_on: bool,
+}
+
+/// What a rule sees.
+pub struct Context<'a> {
+    /// The parsed page.
+    pub doc: &'a Document,
+}
+
+/// A lint rule: reads the document, reports diagnostics. Never writes.
+pub trait Rule: Sync + Send {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Report findings into `out`.
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Declare a rule struct and its [`RuleMeta`] from its doc comment.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        pub struct $name:ident {
+            id: $id:literal,
+            group: $group:ident,
+            fix: $fix:ident,
+            default: $default:literal,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+
+        impl $name {
+            /// This rule's metadata.
+            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+                id: $id,
+                group: $crate::rule::Group::$group,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),+),
+                fix: $crate::rule::FixAvailability::$fix,
+                default_on: $default,
+            };
+        }
+    };
+}

@@ -1,0 +1,163 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, Element, NodeId, Origin, TokenKind};
+use crate::fix::{Edit, Fix};
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::rules::{debris, html};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds elements whose end tag is required but missing, so the parser closed
+    /// them somewhere else: at the end of the file, at an end tag of an outer
+    /// element, or never (a list that swallows the paragraphs after it, a heading
+    /// that swallows the next paragraph, a `<b>` that bleeds into later blocks).
+    ///
+    /// ## Why is this bad?
+    /// Content after the point where the element should end is rendered inside it:
+    /// paragraphs become part of a list, body text becomes a heading, a whole page
+    /// turns bold.
+    ///
+    /// ## Example
+    /// ```html
+    /// <h2>Next steps<p>The plan is simple.</p>
+    /// ```
+    ///
+    /// Use instead:
+    /// ```html
+    /// <h2>Next steps</h2><p>The plan is simple.</p>
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The end tag is inserted where the content shows it belongs: before the first
+    /// child that cannot sit in the element (a block in a heading, a paragraph in a
+    /// list), otherwise where the parser closed it. Inserting it where the parser
+    /// closed it anyway is safe; moving content out of the element, or stopping a
+    /// formatting element from being reopened, changes the rendering and is unsafe.
+    pub struct UnclosedElement {
+        id: "unclosed-element",
+        group: Structure,
+        fix: Always,
+        default: true,
+        summary: "Element whose required end tag is missing",
+    }
+}
+
+/// True when `child` cannot be a child of `parent` by the content model.
+fn misfit(parent: &str, child: &str) -> bool {
+    if matches!(child, "script" | "template" | "noscript") {
+        return false;
+    }
+    match parent {
+        "ul" | "ol" | "menu" => child != "li",
+        "dl" => !matches!(child, "dt" | "dd" | "div"),
+        "select" => !matches!(child, "option" | "optgroup" | "hr"),
+        p if html::phrasing_only(p) => html::is_block(child) || child == "li",
+        _ => false,
+    }
+}
+
+/// Where the end tag of `el` belongs, and whether that moves content out of it.
+fn placement(doc: &Document, el: Element<'_>) -> Option<(usize, Option<NodeId>)> {
+    let start_end = el.start_tag()?.span.end;
+    let kids = el.children();
+    for (i, &c) in kids.iter().enumerate() {
+        let Some(ce) = doc.element(c) else { continue };
+        if ce.origin() == Origin::Source && misfit(el.name(), ce.name()) {
+            // After the last sibling that fits, trailing whitespace left outside.
+            let mut pos = start_end;
+            for &prev in kids[..i].iter().rev() {
+                if let Some(t) = doc.text_of(prev) {
+                    if t.trim().is_empty() {
+                        continue;
+                    }
+                }
+                pos = doc.node_end(prev).max(start_end);
+                break;
+            }
+            let text = doc.text();
+            while pos > start_end && text.as_bytes()[pos - 1].is_ascii_whitespace() {
+                pos -= 1;
+            }
+            return Some((pos, Some(c)));
+        }
+    }
+    let closed = el.closed_at()?;
+    let tok = &doc.tokens()[closed];
+    if tok.kind == TokenKind::Eof {
+        // Before `</body>` / `</html>` if they follow, else at the end of the text.
+        let after = doc.tokens().iter().find(|t| {
+            t.kind == TokenKind::EndTag
+                && matches!(&*t.name, "body" | "html")
+                && t.span.start >= start_end
+        });
+        if let Some(t) = after {
+            return Some((t.span.start, None));
+        }
+        let text = doc.text();
+        let trimmed = text.trim_end().len().max(start_end);
+        return Some((trimmed, None));
+    }
+    Some((tok.span.start, None))
+}
+
+impl Rule for UnclosedElement {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let doc = ctx.doc;
+        let debris = debris::find(doc);
+        for el in doc.elements() {
+            let name = el.name();
+            if el.origin() != Origin::Source
+                || !el.is_html()
+                || el.end_tag().is_some()
+                || html::is_void(name)
+                || html::end_tag_optional(name)
+                || el.start_tag().is_some_and(|t| t.self_closing)
+            {
+                continue;
+            }
+            let Some(start) = el.start_tag() else {
+                continue;
+            };
+            let end = el.content_end();
+            // Debris inside it (often its own lost end tag) is repaired first.
+            if debris.iter().any(|d| {
+                d.target == Some(el.id) || (d.span.start >= start.span.end && d.span.start < end)
+            }) {
+                continue;
+            }
+            let Some((pos, moved)) = placement(doc, el) else {
+                continue;
+            };
+            let closed_by = el.closed_at().map(|i| &doc.tokens()[i]);
+            let where_ = match closed_by {
+                Some(t) if t.kind == TokenKind::Eof => "at the end of the file".to_string(),
+                Some(t) if t.kind == TokenKind::EndTag => format!("at `</{}>`", t.name),
+                Some(t) if t.kind == TokenKind::StartTag => format!("at `<{}>`", t.name),
+                _ => "implicitly".to_string(),
+            };
+            let mut msg = format!("`<{name}>` is never closed: the parser closes it {where_}");
+            if let Some(m) = moved.and_then(|m| doc.element(m)) {
+                msg.push_str(&format!(
+                    ", so the `<{}>` after it ends up inside it",
+                    m.name()
+                ));
+            } else if html::is_formatting(name) {
+                msg.push_str(" and may reopen it in later blocks");
+            }
+            let edit = Edit::insertion(format!("</{name}>"), pos);
+            let fix = if moved.is_some() || html::is_formatting(name) {
+                Fix::unsafe_(vec![edit])
+            } else {
+                Fix::safe(vec![edit])
+            };
+            out.push(
+                Diagnostic::new(UnclosedElement::META.id, start.span, msg)
+                    .with_fix(format!("Insert `</{name}>` where the element ends"), fix),
+            );
+        }
+    }
+}

@@ -1,0 +1,554 @@
+//! The original text of a page: its bytes, its encoding, the decoded UTF-8 text,
+//! byte spans and line:column lookup.
+//!
+//! Rules and fixes work on the decoded text; [`Source::encode_edits`] maps edits
+//! back onto the original bytes so every byte no edit touches is kept verbatim.
+
+use std::fmt;
+
+use encoding_rs::Encoding;
+
+/// A byte range `start..end` into the decoded text of a [`Source`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    /// First byte of the range.
+    pub start: usize,
+    /// One past the last byte of the range.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    #[must_use]
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    /// An empty span at `offset`.
+    #[must_use]
+    pub const fn empty(offset: usize) -> Self {
+        Self {
+            start: offset,
+            end: offset,
+        }
+    }
+
+    /// Length in bytes.
+    #[must_use]
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    /// True when the span covers no byte.
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// True when the two spans share at least one byte, or when an empty span
+    /// sits strictly inside the other.
+    #[must_use]
+    pub fn overlaps(self, other: Span) -> bool {
+        if self.is_empty() || other.is_empty() {
+            return (self.start > other.start && self.start < other.end)
+                || (other.start > self.start && other.start < self.end)
+                || (self.is_empty() && other.is_empty() && self.start == other.start);
+        }
+        self.start < other.end && other.start < self.end
+    }
+
+    /// True when `offset` lies in `start..end`.
+    #[must_use]
+    pub fn contains(self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// How the encoding of a page was decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EncodingSource {
+    /// A byte order mark.
+    Bom,
+    /// A `<meta charset>` (or `http-equiv`) declaration in the first 1024 bytes.
+    Meta,
+    /// Given by the caller (an HTTP header, a flag).
+    Given,
+    /// Guessed from the bytes by chardetng.
+    Detected,
+}
+
+/// Why a page's bytes could not be turned into text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceError {
+    /// The bytes look like a binary file, not HTML.
+    Binary(String),
+    /// The page is in an encoding tagmend can read but cannot write back.
+    UnsupportedEncoding(&'static str),
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceError::Binary(why) => write!(f, "not an HTML text file: {why}"),
+            SourceError::UnsupportedEncoding(name) => write!(
+                f,
+                "encoding {name} is not supported (tagmend reads and writes ASCII-compatible encodings)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// One decoded piece: `text[text_start..]` came from `bytes[byte_start..]`.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    text_start: usize,
+    byte_start: usize,
+}
+
+/// A page's original bytes and its decoded text.
+#[derive(Clone, Debug)]
+pub struct Source {
+    text: String,
+    bytes: Option<Vec<u8>>,
+    encoding: &'static Encoding,
+    encoding_source: EncodingSource,
+    bom_len: usize,
+    pieces: Vec<Piece>,
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    /// A source that is already UTF-8 text (a string handed over by a program).
+    #[must_use]
+    pub fn from_text(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_starts = line_starts(&text);
+        Self {
+            text,
+            bytes: None,
+            encoding: encoding_rs::UTF_8,
+            encoding_source: EncodingSource::Given,
+            bom_len: 0,
+            pieces: Vec::new(),
+            line_starts,
+        }
+    }
+
+    /// Decode `bytes` the way a browser would: byte order mark, then `<meta charset>`
+    /// in the first 1024 bytes, then `fallback` if given, then a guess by chardetng.
+    ///
+    /// # Errors
+    /// Binary input (NUL bytes outside UTF-16, known image signatures) and encodings
+    /// that cannot be written back (UTF-16, ISO-2022-JP) are refused.
+    pub fn from_bytes(
+        bytes: Vec<u8>,
+        fallback: Option<&'static Encoding>,
+    ) -> Result<Self, SourceError> {
+        if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
+            if enc != encoding_rs::UTF_8 {
+                return Err(SourceError::UnsupportedEncoding(enc.name()));
+            }
+            return Ok(Self::decode(bytes, enc, EncodingSource::Bom, bom_len));
+        }
+        if let Some(why) = binary_signature(&bytes) {
+            return Err(SourceError::Binary(why));
+        }
+        let (enc, how) = if let Some(enc) = meta_charset(&bytes) {
+            (enc, EncodingSource::Meta)
+        } else if let Some(enc) = fallback {
+            (enc, EncodingSource::Given)
+        } else if std::str::from_utf8(&bytes).is_ok() {
+            (encoding_rs::UTF_8, EncodingSource::Detected)
+        } else {
+            let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            det.feed(&bytes, true);
+            (
+                det.guess(None, chardetng::Utf8Detection::Allow),
+                EncodingSource::Detected,
+            )
+        };
+        // A declared UTF-16 in a meta tag is treated as UTF-8 by browsers (WHATWG
+        // "prescan a byte stream": UTF-16BE/LE labels become UTF-8).
+        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            encoding_rs::UTF_8
+        } else {
+            enc
+        };
+        if enc == encoding_rs::ISO_2022_JP || enc == encoding_rs::REPLACEMENT {
+            return Err(SourceError::UnsupportedEncoding(enc.name()));
+        }
+        Ok(Self::decode(bytes, enc, how, 0))
+    }
+
+    fn decode(
+        bytes: Vec<u8>,
+        encoding: &'static Encoding,
+        encoding_source: EncodingSource,
+        bom_len: usize,
+    ) -> Self {
+        let body = &bytes[bom_len..];
+        let mut pieces = Vec::new();
+        let text = if encoding == encoding_rs::UTF_8 {
+            if let Ok(s) = std::str::from_utf8(body) {
+                pieces.push(Piece {
+                    text_start: 0,
+                    byte_start: bom_len,
+                });
+                s.to_owned()
+            } else {
+                decode_pieces(body, encoding, bom_len, &mut pieces)
+            }
+        } else {
+            decode_pieces(body, encoding, bom_len, &mut pieces)
+        };
+        let line_starts = line_starts(&text);
+        Self {
+            text,
+            bytes: Some(bytes),
+            encoding,
+            encoding_source,
+            bom_len,
+            pieces,
+            line_starts,
+        }
+    }
+
+    /// The decoded text.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The page's encoding.
+    #[must_use]
+    pub fn encoding(&self) -> &'static Encoding {
+        self.encoding
+    }
+
+    /// How the encoding was decided.
+    #[must_use]
+    pub fn encoding_source(&self) -> EncodingSource {
+        self.encoding_source
+    }
+
+    /// The text of `span`.
+    #[must_use]
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// 1-based line and 1-based character column of `offset`.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// Byte offset of the start of 1-based `line`.
+    #[must_use]
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line.checked_sub(1)?).copied()
+    }
+
+    /// The bytes of `new_text` (a repaired version of this source's text) in the
+    /// page's own encoding, with every byte of an unchanged line kept verbatim.
+    ///
+    /// # Errors
+    /// Returns a character the page's encoding cannot represent.
+    pub fn output_bytes(&self, new_text: &str) -> Result<Vec<u8>, char> {
+        let lossless_utf8 = self.encoding == encoding_rs::UTF_8 && self.pieces.len() <= 1;
+        if lossless_utf8 {
+            let mut out = Vec::with_capacity(self.bom_len + new_text.len());
+            if let Some(bytes) = &self.bytes {
+                out.extend_from_slice(&bytes[..self.bom_len]);
+            }
+            out.extend_from_slice(new_text.as_bytes());
+            return Ok(out);
+        }
+        // Map the change back line by line, so untouched lines keep their bytes.
+        let diff = similar::TextDiff::from_lines(self.text.as_str(), new_text);
+        let old_lines: Vec<usize> = std::iter::once(0)
+            .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let new_lines: Vec<usize> = std::iter::once(0)
+            .chain(new_text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let off = |lines: &[usize], i: usize, len: usize| lines.get(i).copied().unwrap_or(len);
+        let mut edits: Vec<(Span, &str)> = Vec::new();
+        for op in diff.ops() {
+            if let similar::DiffOp::Equal { .. } = op {
+                continue;
+            }
+            let o = op.old_range();
+            let n = op.new_range();
+            let span = Span::new(
+                off(&old_lines, o.start, self.text.len()),
+                off(&old_lines, o.end, self.text.len()),
+            );
+            let repl = &new_text
+                [off(&new_lines, n.start, new_text.len())..off(&new_lines, n.end, new_text.len())];
+            edits.push((span, repl));
+        }
+        self.encode_edits(&edits)
+    }
+
+    /// Apply edits (sorted, non-overlapping, on the decoded text) to the original
+    /// bytes, encoding each replacement in the page's own encoding.
+    ///
+    /// # Errors
+    /// Returns the first character a replacement needs that the encoding lacks.
+    pub fn encode_edits(&self, edits: &[(Span, &str)]) -> Result<Vec<u8>, char> {
+        let Some(bytes) = &self.bytes else {
+            let mut out = String::with_capacity(self.text.len());
+            let mut last = 0;
+            for (span, repl) in edits {
+                out.push_str(&self.text[last..span.start]);
+                out.push_str(repl);
+                last = span.end;
+            }
+            out.push_str(&self.text[last..]);
+            return Ok(out.into_bytes());
+        };
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut last = 0;
+        for (span, repl) in edits {
+            let start = self.byte_offset(span.start);
+            let end = self.byte_offset(span.end);
+            out.extend_from_slice(&bytes[last..start]);
+            out.extend_from_slice(&self.encode_str(repl)?);
+            last = end;
+        }
+        out.extend_from_slice(&bytes[last..]);
+        Ok(out)
+    }
+
+    fn encode_str(&self, s: &str) -> Result<Vec<u8>, char> {
+        if self.encoding == encoding_rs::UTF_8 {
+            return Ok(s.as_bytes().to_vec());
+        }
+        let (out, _, had_errors) = self.encoding.encode(s);
+        if had_errors {
+            for c in s.chars() {
+                let mut buf = [0u8; 4];
+                let (_, _, bad) = self.encoding.encode(c.encode_utf8(&mut buf));
+                if bad {
+                    return Err(c);
+                }
+            }
+        }
+        Ok(out.into_owned())
+    }
+
+    /// Original byte offset of a decoded-text offset.
+    fn byte_offset(&self, text_offset: usize) -> usize {
+        let i = match self
+            .pieces
+            .binary_search_by(|p| p.text_start.cmp(&text_offset))
+        {
+            Ok(i) => i,
+            Err(0) => return self.bom_len + text_offset,
+            Err(i) => i - 1,
+        };
+        let piece = self.pieces[i];
+        if self.encoding == encoding_rs::UTF_8 && self.pieces.len() == 1 {
+            return piece.byte_start + (text_offset - piece.text_start);
+        }
+        let prefix = &self.text[piece.text_start..text_offset];
+        let (enc, _, _) = self.encoding.encode(prefix);
+        piece.byte_start + enc.len()
+    }
+}
+
+/// Decode in pieces cut after `<` and `>` (ASCII in every encoding we accept), so
+/// that a decoded offset maps back to an original one by re-encoding a short prefix.
+fn decode_pieces(
+    body: &[u8],
+    encoding: &'static Encoding,
+    base: usize,
+    pieces: &mut Vec<Piece>,
+) -> String {
+    let mut text = String::with_capacity(body.len() + body.len() / 4);
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut start = 0;
+    while start < body.len() {
+        let end = body[start..]
+            .iter()
+            .position(|&b| b == b'<' || b == b'>')
+            .map_or(body.len(), |p| start + p + 1);
+        pieces.push(Piece {
+            text_start: text.len(),
+            byte_start: base + start,
+        });
+        let chunk = &body[start..end];
+        let last = end == body.len();
+        text.reserve(
+            decoder
+                .max_utf8_buffer_length(chunk.len())
+                .unwrap_or(chunk.len() * 3),
+        );
+        let _ = decoder.decode_to_string(chunk, &mut text, last);
+        start = end;
+    }
+    text
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut v = vec![0];
+    v.extend(
+        text.bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    v
+}
+
+/// A reason to think `bytes` is not a text file at all.
+fn binary_signature(bytes: &[u8]) -> Option<String> {
+    const SIGS: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"%PDF-", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive"),
+        (b"\x1f\x8b", "a gzip archive"),
+        (b"\x7fELF", "an executable"),
+    ];
+    for (sig, what) in SIGS {
+        if bytes.starts_with(sig) {
+            return Some(format!("it starts like {what}"));
+        }
+    }
+    if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Some("it starts like a WebP image".into());
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    if nuls > 0 {
+        // UTF-16 without a BOM: every other byte of ASCII text is NUL.
+        let even = head.iter().step_by(2).filter(|&&b| b == 0).count();
+        let odd = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        let half = head.len() / 2;
+        if half > 0 && (even * 10 >= half * 9 || odd * 10 >= half * 9) {
+            return Some("it looks like UTF-16 text without a byte order mark, which tagmend does not support".into());
+        }
+        return Some(format!(
+            "it contains {nuls} NUL byte(s) in its first {} bytes",
+            head.len()
+        ));
+    }
+    None
+}
+
+/// The WHATWG prescan, reduced: a `charset` in a `<meta>` in the first 1024 bytes.
+fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut i = 0;
+    while let Some(p) = find(&lower[i..], b"<meta") {
+        let start = i + p + 5;
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(c) = find(tag, b"charset") {
+            let mut j = c + 7;
+            while j < tag.len() && tag[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j < tag.len() && tag[j] == b'=' {
+                j += 1;
+                while j < tag.len()
+                    && (tag[j].is_ascii_whitespace() || tag[j] == b'"' || tag[j] == b'\'')
+                {
+                    j += 1;
+                }
+                let k = tag[j..]
+                    .iter()
+                    .position(|&b| {
+                        b.is_ascii_whitespace() || b == b'"' || b == b'\'' || b == b';' || b == b'/'
+                    })
+                    .map_or(tag.len(), |k| j + k);
+                if let Some(enc) = Encoding::for_label(&head[start + j..start + k]) {
+                    return Some(enc);
+                }
+            }
+        }
+        i = end.min(lower.len());
+        if i >= lower.len() {
+            break;
+        }
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let s = Source::from_text("ab\nçd\r\nx");
+        assert_eq!(s.line_col(0), (1, 1));
+        assert_eq!(s.line_col(3), (2, 1));
+        assert_eq!(s.line_col(5), (2, 2));
+        assert_eq!(s.line_col(9), (3, 1));
+    }
+
+    #[test]
+    fn windows_1252_round_trips_edits() {
+        let bytes = b"<meta charset=windows-1252><p>caf\xe9 td> ok</p>".to_vec();
+        let s = Source::from_bytes(bytes.clone(), None).unwrap();
+        assert_eq!(s.encoding(), encoding_rs::WINDOWS_1252);
+        let at = s.text().find("td>").unwrap();
+        let out = s.encode_edits(&[(Span::new(at, at + 3), "</td>")]).unwrap();
+        assert_eq!(
+            out,
+            b"<meta charset=windows-1252><p>caf\xe9 </td> ok</p>".to_vec()
+        );
+        assert_eq!(
+            s.encode_edits(&[(Span::new(0, 0), "\u{2603}")]),
+            Err('\u{2603}')
+        );
+    }
+
+    #[test]
+    fn refuses_binary_and_utf16() {
+        assert!(Source::from_bytes(b"\x89PNG\r\n\x1a\nxxxx".to_vec(), None).is_err());
+        assert!(Source::from_bytes(b"\xff\xfe<\0p\0>\0".to_vec(), None).is_err());
+        assert!(Source::from_bytes(b"<\0p\0>\0h\0i\0".to_vec(), None).is_err());
+    }
+
+    #[test]
+    fn utf8_bom_is_kept() {
+        let s = Source::from_bytes(b"\xef\xbb\xbf<p>x".to_vec(), None).unwrap();
+        assert_eq!(s.text(), "<p>x");
+        assert_eq!(
+            s.encode_edits(&[(Span::new(3, 4), "y")]).unwrap(),
+            b"\xef\xbb\xbf<p>y"
+        );
+    }
+}
