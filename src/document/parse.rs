@@ -124,12 +124,20 @@ impl Recorder {
     }
 
     fn markup_start(&self, end: usize) -> usize {
-        let from = self
+        let mut from = self
             .last_end
             .get()
             .saturating_sub(1)
             .max(self.last_markup_end.get())
             .min(end);
+        // Step back one character, not one byte: the data state emits the text
+        // before a `<` without consuming it, so when that text ends in a multi-byte
+        // character (`<p>\u{a0}</p>`) `last_end - 1` falls inside it, `get` fails and
+        // the tag's span would start mid-character. A reconsumed `<` is one byte,
+        // so the boundary at or before `from` is still where the search must begin.
+        while !self.text.is_char_boundary(from) {
+            from -= 1;
+        }
         self.text
             .get(from..end)
             .and_then(|s| s.find('<'))
@@ -174,14 +182,26 @@ impl TokenSink for Recorder {
             return TokenSinkResult::Continue;
         }
         let consumed = self.consumed();
-        let (kind, name, self_closing) = match &token {
-            HtmlToken::ParseError(msg) => {
-                self.errors.borrow_mut().push(ParseError {
-                    message: msg.clone(),
+        if matches!(token, HtmlToken::ParseError(_)) {
+            // Tokenizer errors go through the tree builder, as in `parse_document`:
+            // html5ever's `TreeBuilder::process_token` clears its "ignore a leading
+            // LF" flag (set by `<pre>`, `<listing>`, `<textarea>`) on every token it
+            // is handed, parse errors included, before reporting them to the sink.
+            // Holding them back kept the flag set, so in `<pre>&#10x` (the reference
+            // lacks its `;`) tagmend dropped the LF that html5ever keeps. (WHATWG
+            // counts only real tokens and would drop it; the DOM must match html5ever.)
+            let result = self.tb.process_token(token, line_number);
+            let reported = std::mem::take(&mut self.tb.sink.effects.borrow_mut().errors);
+            self.errors
+                .borrow_mut()
+                .extend(reported.into_iter().map(|message| ParseError {
+                    message,
                     span: Span::empty(consumed),
-                });
-                return TokenSinkResult::Continue;
-            }
+                }));
+            return result;
+        }
+        let (kind, name, self_closing) = match &token {
+            HtmlToken::ParseError(_) => unreachable!("tokenizer errors are handled above"),
             HtmlToken::TagToken(Tag {
                 kind,
                 name,

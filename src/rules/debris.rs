@@ -44,6 +44,8 @@ pub(crate) struct Debris {
     pub token: usize,
     /// Start tag debris where the context expects that element (a cell in a row).
     pub fits_context: bool,
+    /// The text run holds nothing but debris and whitespace.
+    pub alone: bool,
 }
 
 impl Debris {
@@ -221,6 +223,7 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                                 target: None,
                                 token,
                                 fits_context: false,
+                                alone: false,
                             });
                             i = close + 1;
                             continue;
@@ -252,6 +255,7 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                                 target: None,
                                 token,
                                 fits_context: false,
+                                alone: false,
                             });
                             i = close + 4;
                             continue;
@@ -277,6 +281,7 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                         target: None,
                         token,
                         fits_context: false,
+                        alone: false,
                     });
                     i = j + 1;
                     continue;
@@ -352,10 +357,17 @@ pub(crate) fn find(doc: &Document) -> Vec<Debris> {
     for d in &mut all {
         resolve_context(doc, d);
     }
-    all.retain(|d| {
-        // A lost `</` on a one-letter name (`a >`, `p>`) is only debris when that
-        // element is open: otherwise it is prose like `x > y`.
-        !(d.kind == Kind::LostEndSlash && d.name.len() == 1 && d.target.is_none())
+    all.retain(|d| match d.kind {
+        // A lost `</` is only debris when that element is open: otherwise it is
+        // prose like `x > y` or a menu path (`Insert > table > Quick table`).
+        // Debris standing alone between tags (`</p> td>`) is debris all the same.
+        Kind::LostEndSlash => d.target.is_some() || (d.alone && d.name.len() > 1),
+        // An escaped tag counts only where the context expects it (a cell in a
+        // row, the end of an open element); elsewhere it is quoted code
+        // ("&lt;td&gt; marks a table cell").
+        Kind::EscapedEnd => d.target.is_some(),
+        Kind::EscapedStart => d.fits_context,
+        Kind::SpacedStart | Kind::SpacedEnd => true,
     });
     all
 }
@@ -380,7 +392,7 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
         let d = &found[idx];
         let followed_ok = only_ws(d.span.end, next_start) && next_kept;
         let ok = match d.kind {
-            Kind::LostEndSlash => followed_ok,
+            Kind::LostEndSlash => followed_ok && !literal,
             Kind::SpacedStart | Kind::SpacedEnd => true,
             Kind::EscapedStart | Kind::EscapedEnd => !literal,
         };
@@ -411,6 +423,18 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
         i += 1;
         keep[i - 1]
     });
+    let mut covered = 0;
+    let mut last = base;
+    for d in found.iter() {
+        if only_ws(last, d.span.start) {
+            covered += 1;
+        }
+        last = d.span.end;
+    }
+    let alone = covered == found.len() && only_ws(last, token_end);
+    for d in found.iter_mut() {
+        d.alone = alone;
+    }
 }
 
 fn resolve_context(doc: &Document, d: &mut Debris) {

@@ -44,8 +44,14 @@ impl Rule for DuplicateAttribute {
             if tok.kind != TokenKind::StartTag {
                 continue;
             }
+            // Attributes are separated by any whitespace or `/` (WHATWG 13.2.5.32,
+            // 13.2.5.40), so a tag without either has at most one attribute.
             let raw = doc.source().slice(tok.span);
-            if raw.matches('=').count() < 2 && !raw.contains(' ') {
+            if !raw
+                .bytes()
+                .skip(1)
+                .any(|b| b.is_ascii_whitespace() || b == b'/')
+            {
                 continue;
             }
             let attrs = tag::attributes(doc.text(), tok.span);

@@ -3,6 +3,7 @@ use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::document::{Origin, TokenKind};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::debris;
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -44,22 +45,44 @@ impl Rule for FosterParentedContent {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let debris = debris::find(doc);
-        for (i, tok) in doc.tokens().iter().enumerate() {
-            if tok.kind != TokenKind::Text || !tok.fostered {
+        let tokens = doc.tokens();
+        let from_debris = |i: usize| {
+            debris
+                .iter()
+                .any(|d| d.token == i || d.span.overlaps(tokens[i].span))
+        };
+        let mut i = 0;
+        while i < tokens.len() {
+            let tok = &tokens[i];
+            if tok.kind != TokenKind::Text || !tok.fostered || from_debris(i) {
+                i += 1;
                 continue;
             }
-            let raw = doc.source().slice(tok.span);
-            if raw.trim().is_empty()
-                || debris
-                    .iter()
-                    .any(|d| d.token == i || d.span.overlaps(tok.span))
+            // One finding per run of text: the tokenizer splits a run at character
+            // references (`Smith &amp; Co` is three tokens).
+            let start = tok.span.start;
+            let mut end = tok.span.end;
+            i += 1;
+            while i < tokens.len()
+                && tokens[i].kind == TokenKind::Text
+                && tokens[i].fostered
+                && tokens[i].span.start == end
+                && !from_debris(i)
             {
+                end = tokens[i].span.end;
+                i += 1;
+            }
+            let raw = doc.source().slice(Span::new(start, end));
+            let trimmed = raw.trim_start();
+            if trimmed.trim_end().is_empty() {
                 continue;
             }
-            let shown: String = raw.trim().chars().take(40).collect();
+            let span_start = start + (raw.len() - trimmed.len());
+            let span = Span::new(span_start, span_start + trimmed.trim_end().len());
+            let shown: String = trimmed.trim_end().chars().take(40).collect();
             out.push(Diagnostic::new(
                 FosterParentedContent::META.id,
-                tok.span,
+                span,
                 format!(
                     "Text `{}` sits in a table outside any cell: browsers move it before the table",
                     escape_for_terminal(&shown)

@@ -26,7 +26,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe when the element is empty anyway (the parser closed it before any
-    /// content); otherwise unsafe, since content that was inside it moves out.
+    /// content but whitespace); otherwise unsafe, since content that was inside it
+    /// moves out.
     pub struct SelfClosingNonVoid {
         id: "self-closing-non-void",
         group: Structure,
@@ -67,7 +68,12 @@ impl Rule for SelfClosingNonVoid {
                 format!(">{}", format_args!("</{name}>")),
                 crate::source::Span::new(tok.span.start + cut, tok.span.end),
             );
-            let empty = el.children().is_empty();
+            // Whitespace the parser put in before closing it renders the same
+            // outside the element.
+            let empty = el.children().iter().all(|&c| {
+                doc.text_of(c)
+                    .is_some_and(|t| t.bytes().all(|b| b.is_ascii_whitespace()))
+            });
             let fix = if empty {
                 Fix::safe(vec![edit])
             } else {

@@ -97,7 +97,72 @@ fn placement(doc: &Document, el: Element<'_>) -> Option<(usize, Option<NodeId>)>
         let trimmed = text.trim_end().len().max(start_end);
         return Some((trimmed, None));
     }
-    Some((tok.span.start, None))
+    // Just after the element's last content, whitespace left outside it.
+    let text = doc.text().as_bytes();
+    let mut pos = tok.span.start;
+    while pos > start_end && text[pos - 1].is_ascii_whitespace() {
+        pos -= 1;
+    }
+    Some((pos, None))
+}
+
+/// The element's own end tag, later in the source, that the parser ignored because
+/// elements inside it were still open (`<div><p>text</div>` in a `<p>` blocks
+/// nothing, but `<x><p>text</x>` does: `p` is special). Returns that token and the
+/// blockers, innermost first.
+fn blocked_end_tag<'a>(
+    doc: &'a Document,
+    el: Element<'_>,
+) -> Option<(&'a crate::document::Token, Vec<&'a str>)> {
+    let start = el.start_tag()?.span.end;
+    let end = el
+        .closed_at()
+        .map_or(usize::MAX, |i| doc.tokens()[i].span.start);
+    for tok in doc.tokens() {
+        if tok.span.start < start || tok.kind != TokenKind::EndTag || tok.node.is_some() {
+            continue;
+        }
+        if tok.span.start >= end {
+            break;
+        }
+        if !(*tok.name).eq_ignore_ascii_case(el.name()) {
+            continue;
+        }
+        let cur = tok.current?;
+        let chain: Vec<Element<'a>> = doc.self_and_ancestors(cur).collect();
+        let pos = chain.iter().position(|e| e.id == el.id)?;
+        let blockers: Vec<&str> = chain[..pos].iter().map(Element::name).collect();
+        if blockers.is_empty()
+            || blockers.iter().any(|b| {
+                matches!(
+                    *b,
+                    "table" | "tbody" | "tr" | "td" | "th" | "template" | "select"
+                )
+            })
+        {
+            return None;
+        }
+        return Some((tok, blockers));
+    }
+    None
+}
+
+/// True when an end tag named like `el` follows it before another start tag of
+/// that name.
+fn later_end_tag(doc: &Document, el: Element<'_>) -> bool {
+    let Some(i) = el.start_tag_index() else {
+        return false;
+    };
+    for tok in &doc.tokens()[i + 1..] {
+        if *tok.name == *el.name() {
+            match tok.kind {
+                TokenKind::EndTag => return true,
+                TokenKind::StartTag => return false,
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 impl Rule for UnclosedElement {
@@ -122,11 +187,42 @@ impl Rule for UnclosedElement {
             let Some(start) = el.start_tag() else {
                 continue;
             };
+            // A formatting element whose end tag comes later, after the parser
+            // closed it and reopened a copy (`<b><i>x</b> y</i>`), is misnested,
+            // not unclosed: the end tag is there.
+            if html::is_formatting(name) && later_end_tag(doc, el) {
+                continue;
+            }
             let end = el.content_end();
             // Debris inside it (often its own lost end tag) is repaired first.
             if debris.iter().any(|d| {
                 d.target == Some(el.id) || (d.span.start >= start.span.end && d.span.start < end)
             }) {
+                continue;
+            }
+            if let Some((tok, blockers)) = blocked_end_tag(doc, el) {
+                let closing: String = blockers.iter().fold(String::new(), |mut acc, b| {
+                    acc.push_str("</");
+                    acc.push_str(b);
+                    acc.push('>');
+                    acc
+                });
+                let open: Vec<String> = blockers.iter().map(|b| format!("`<{b}>`")).collect();
+                out.push(
+                    Diagnostic::new(
+                        UnclosedElement::META.id,
+                        start.span,
+                        format!(
+                            "`<{name}>` is never closed: its end tag `</{name}>` is ignored because {} {} still open inside it",
+                            open.join(", "),
+                            if open.len() == 1 { "is" } else { "are" }
+                        ),
+                    )
+                    .with_fix(
+                        format!("Insert `{closing}` before `</{name}>`"),
+                        Fix::unsafe_(vec![Edit::insertion(closing.clone(), tok.span.start)]),
+                    ),
+                );
                 continue;
             }
             let Some((pos, moved)) = placement(doc, el) else {

@@ -1,0 +1,128 @@
+//! Whole-corpus checks over ../shared/corpus/articles: every rule, every fix grade.
+//! No panic, fixes converge, re-fixing changes nothing, html5ever's parse-error
+//! count never rises, and no visible word is lost.
+
+#![allow(clippy::print_stderr)] // tests report skips and figures on stderr
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tagmend::linter::{fix_document, Settings};
+use tagmend::{Applicability, Document, Source};
+
+fn corpus() -> Option<Vec<PathBuf>> {
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/articles"
+    ));
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: {} not found", dir.display());
+        return None;
+    };
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    v.sort();
+    Some(v)
+}
+
+fn words(text: &str) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        *m.entry(w.to_string()).or_default() += 1;
+    }
+    m
+}
+
+#[test]
+fn fixes_keep_invariants_on_every_article() {
+    let Some(files) = corpus() else { return };
+    assert!(!files.is_empty(), "the corpus folder holds no pages");
+    let settings = Settings {
+        select: vec!["all".into()],
+        unsafe_fixes: true,
+        ..Settings::default()
+    };
+    let rules = settings.rules().expect("rules");
+    let mut failures = Vec::new();
+    let mut total_fixes = 0;
+    for path in &files {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let bytes = std::fs::read(path).expect("read corpus page");
+        let Ok(source) = Source::from_bytes(bytes.clone(), None) else {
+            failures.push(format!("{name}: refused as not HTML"));
+            continue;
+        };
+        let doc = Document::parse(source.clone()).expect("corpus page within limits");
+        let errors_before = doc.parse_errors().len();
+        let words_before = words(&doc.visible_text());
+        let out = fix_document(doc, &rules, Applicability::Unsafe, &settings.limits).expect("fix");
+        total_fixes += out.fix_count();
+        if !out.converged {
+            failures.push(format!("{name}: fixes did not converge"));
+        }
+        let errors_after = out.document.parse_errors().len();
+        if errors_after > errors_before {
+            failures.push(format!(
+                "{name}: parse errors rose {errors_before} -> {errors_after}"
+            ));
+        }
+        let words_after = words(&out.document.visible_text());
+        let lost: Vec<_> = words_before
+            .iter()
+            .filter(|(w, n)| words_after.get(*w).copied().unwrap_or(0) < **n)
+            .map(|(w, _)| w.clone())
+            .take(5)
+            .collect();
+        if !lost.is_empty() {
+            failures.push(format!("{name}: visible words lost: {lost:?}"));
+        }
+        // Idempotent: fixing the fixed page changes nothing.
+        let again = fix_document(
+            Document::parse(Source::from_text(out.text.clone())).expect("reparse"),
+            &rules,
+            Applicability::Unsafe,
+            &settings.limits,
+        )
+        .expect("fix again");
+        if again.text != out.text {
+            failures.push(format!("{name}: a second --fix changed the page again"));
+        }
+        // Minimal edits: the output keeps the original's bytes outside the edits.
+        let written = source.output_bytes(&out.text).expect("encodable");
+        if out.fix_count() == 0 && written != bytes {
+            failures.push(format!("{name}: no fix applied but the bytes changed"));
+        }
+    }
+    eprintln!("{} pages, {total_fixes} fixes applied", files.len());
+    assert!(
+        failures.is_empty(),
+        "corpus invariants failed:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn lint_is_deterministic() {
+    let Some(files) = corpus() else { return };
+    let settings = Settings {
+        select: vec!["all".into()],
+        ..Settings::default()
+    };
+    for path in files.iter().take(10) {
+        let text = String::from_utf8_lossy(&std::fs::read(path).expect("read")).into_owned();
+        let a = tagmend::lint(&text, &settings).expect("lint");
+        let b = tagmend::lint(&text, &settings).expect("lint");
+        assert_eq!(a, b, "{}", path.display());
+        assert!(a.windows(2).all(|w| w[0].sort_key() <= w[1].sort_key()));
+    }
+}
