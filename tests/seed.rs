@@ -61,7 +61,6 @@ fn table_rows(doc: &Document, class: &str) -> Vec<Vec<String>> {
 }
 
 #[test]
-#[allow(clippy::print_stderr)] // reports a skip
 fn seed_article_is_repaired() {
     let Some(original) = seed() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
