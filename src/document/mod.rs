@@ -133,6 +133,20 @@ pub struct Token {
     pub closed: Vec<NodeId>,
 }
 
+/// A run of adjacent text tokens that went into the same element: the raw
+/// source (character references not decoded) of one stretch of page text.
+#[derive(Clone, Copy, Debug)]
+pub struct TextRun {
+    /// The raw source bytes.
+    pub span: Span,
+    /// The element (or document) the text went into.
+    pub parent: Option<NodeId>,
+    /// The parser moved it out of a table.
+    pub fostered: bool,
+    /// Index of its first token.
+    pub first_token: usize,
+}
+
 /// A parse error html5ever reported.
 #[derive(Clone, Debug)]
 pub struct ParseError {
@@ -219,6 +233,46 @@ impl Document {
     #[must_use]
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
+    }
+
+    /// Runs of page text in source order (adjacent text tokens with the same
+    /// parent merged). Use [`Document::in_element`] to skip code, scripts and the
+    /// like.
+    pub fn text_runs(&self) -> impl Iterator<Item = TextRun> + '_ {
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i < self.tokens.len() && self.tokens[i].kind != TokenKind::Text {
+                i += 1;
+            }
+            let first = self.tokens.get(i)?;
+            let mut run = TextRun {
+                span: first.span,
+                parent: first.node,
+                fostered: first.fostered,
+                first_token: i,
+            };
+            i += 1;
+            while let Some(t) = self.tokens.get(i) {
+                if t.kind != TokenKind::Text || t.span.start != run.span.end || t.node != run.parent {
+                    break;
+                }
+                run.span.end = t.span.end;
+                i += 1;
+            }
+            Some(run)
+        })
+    }
+
+    /// True when `id` is, or is inside, an element named one of `names`.
+    #[must_use]
+    pub fn in_element(&self, id: Option<NodeId>, names: &[&str]) -> bool {
+        id.is_some_and(|id| self.self_and_ancestors(id).any(|e| names.contains(&e.name())))
+    }
+
+    /// The nearest `lang` attribute on `id` or its ancestors.
+    #[must_use]
+    pub fn lang(&self, id: Option<NodeId>) -> Option<&str> {
+        id.and_then(|id| self.self_and_ancestors(id).find_map(|e| e.attr("lang")))
     }
 
     /// The parse errors html5ever reported.
