@@ -122,7 +122,9 @@ pub struct Source {
     encoding_source: EncodingSource,
     bom_len: usize,
     pieces: Vec<Piece>,
-    line_starts: Vec<usize>,
+    /// Offsets of line starts, computed on first use (most passes of the fix
+    /// loop never ask for a line number).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
@@ -130,7 +132,7 @@ impl Source {
     #[must_use]
     pub fn from_text(text: impl Into<String>) -> Self {
         let text = text.into();
-        let line_starts = line_starts(&text);
+        let line_starts = std::sync::OnceLock::new();
         Self {
             text,
             bytes: None,
@@ -209,7 +211,7 @@ impl Source {
         } else {
             decode_pieces(body, encoding, bom_len, &mut pieces)
         };
-        let line_starts = line_starts(&text);
+        let line_starts = std::sync::OnceLock::new();
         Self {
             text,
             bytes: Some(bytes),
@@ -239,21 +241,32 @@ impl Source {
         self.encoding_source
     }
 
+    /// The bytes the page was read from (byte order mark included), or `None` for
+    /// a source made from text.
+    #[must_use]
+    pub fn original_bytes(&self) -> Option<&[u8]> {
+        self.bytes.as_deref()
+    }
+
     /// The text of `span`.
     #[must_use]
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
     }
 
+    fn lines(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
+    }
+
     /// 1-based line and 1-based character column of `offset`.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line = match self.lines().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = self.lines()[line];
         let col = self
             .text
             .get(start..offset)
@@ -264,7 +277,7 @@ impl Source {
     /// Byte offset of the start of 1-based `line`.
     #[must_use]
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts.get(line.checked_sub(1)?).copied()
+        self.lines().get(line.checked_sub(1)?).copied()
     }
 
     /// The bytes of `new_text` (a repaired version of this source's text) in the

@@ -253,7 +253,8 @@ impl Document {
             };
             i += 1;
             while let Some(t) = self.tokens.get(i) {
-                if t.kind != TokenKind::Text || t.span.start != run.span.end || t.node != run.parent {
+                if t.kind != TokenKind::Text || t.span.start != run.span.end || t.node != run.parent
+                {
                     break;
                 }
                 run.span.end = t.span.end;
@@ -266,7 +267,10 @@ impl Document {
     /// True when `id` is, or is inside, an element named one of `names`.
     #[must_use]
     pub fn in_element(&self, id: Option<NodeId>, names: &[&str]) -> bool {
-        id.is_some_and(|id| self.self_and_ancestors(id).any(|e| names.contains(&e.name())))
+        id.is_some_and(|id| {
+            self.self_and_ancestors(id)
+                .any(|e| names.contains(&e.name()))
+        })
     }
 
     /// The nearest `lang` attribute on `id` or its ancestors.

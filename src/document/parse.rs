@@ -38,6 +38,8 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Longest time spent parsing one page.
     pub max_time: Duration,
+    /// Most attributes on one tag (html5ever's duplicate check is quadratic in it).
+    pub max_attributes: usize,
 }
 
 impl Default for Limits {
@@ -47,6 +49,7 @@ impl Default for Limits {
             max_tokens: 2_000_000,
             max_bytes: 32 * 1024 * 1024,
             max_time: Duration::from_secs(3),
+            max_attributes: 10_000,
         }
     }
 }
@@ -62,6 +65,8 @@ pub enum ParseFailure {
     TooLarge(usize),
     /// Parsing took longer than the limit.
     TimedOut(Duration),
+    /// A tag with more attributes than the limit.
+    TooManyAttributes(usize),
 }
 
 impl fmt::Display for ParseFailure {
@@ -71,6 +76,7 @@ impl fmt::Display for ParseFailure {
             ParseFailure::TooManyTokens(n) => write!(f, "more than {n} tokens"),
             ParseFailure::TooLarge(n) => write!(f, "larger than {n} bytes"),
             ParseFailure::TimedOut(d) => write!(f, "parsing took longer than {d:?}"),
+            ParseFailure::TooManyAttributes(n) => write!(f, "a tag has more than {n} attributes"),
         }
     }
 }
@@ -94,6 +100,8 @@ struct Recorder {
     tokens: RefCell<Vec<Token>>,
     errors: RefCell<Vec<ParseError>>,
     open: RefCell<Vec<NodeId>>,
+    /// Scratch buffer for `trace_handles`, reused across tokens.
+    traced: RefCell<Vec<NodeId>>,
     /// Text tokens in table context whose characters the tree builder holds back
     /// ("in table text" insertion mode) and inserts at the next other token.
     pending_table_text: RefCell<Vec<usize>>,
@@ -138,10 +146,19 @@ impl Recorder {
         while !self.text.is_char_boundary(from) {
             from -= 1;
         }
-        self.text
-            .get(from..end)
-            .and_then(|s| s.find('<'))
-            .map_or(from, |p| from + p)
+        loop {
+            let Some(at) = self.text.get(from..end).and_then(|s| s.find('<')) else {
+                return from;
+            };
+            // `</>` is dropped with no token at all (WHATWG 13.2.5.7 "end tag open
+            // state", missing-end-tag-name), so it never starts the token: in
+            // `</><div>` the `<div>` starts after it.
+            if self.text[from + at..end].starts_with("</>") {
+                from += at + 3;
+                continue;
+            }
+            return from + at;
+        }
     }
 
     /// The stack of open elements, read from the tree builder's traced handles: the
@@ -149,11 +166,12 @@ impl Recorder {
     /// foster-parented, or in its template contents), then formatting entries,
     /// `head` and `form`, which break that chain.
     fn open_stack(&self) -> Vec<NodeId> {
-        let c = Collect(RefCell::new(Vec::new()));
+        let c = Collect(RefCell::new(std::mem::take(&mut *self.traced.borrow_mut())));
+        c.0.borrow_mut().clear();
         self.tb.trace_handles(&c);
         let traced = c.0.into_inner();
         let nodes = self.tb.sink.nodes.borrow();
-        let mut open: Vec<NodeId> = Vec::new();
+        let mut open: Vec<NodeId> = Vec::with_capacity(self.open.borrow().len() + 4);
         for &h in traced.iter().skip(1) {
             let parent = nodes[h].parent;
             let ok = match open.last() {
@@ -170,6 +188,8 @@ impl Recorder {
             }
             open.push(h);
         }
+        drop(nodes);
+        *self.traced.borrow_mut() = traced;
         open
     }
 }
@@ -228,11 +248,16 @@ impl TokenSink for Recorder {
             TokenKind::Eof => Span::empty(self.total),
             _ => {
                 let start = self.markup_start(consumed);
+                // Text emitted before this token may have run into it (a reconsumed
+                // `<`). Trim every such text token, not only the last: a script-data
+                // `</` followed by `<` (`</</script>`) is emitted as two text tokens
+                // at the same position, both past the `<` that starts `</script>`.
                 let mut tokens = self.tokens.borrow_mut();
-                if let Some(prev) = tokens.last_mut() {
-                    if prev.kind == TokenKind::Text && prev.span.end > start {
-                        prev.span.end = start.max(prev.span.start);
+                for prev in tokens.iter_mut().rev() {
+                    if prev.kind != TokenKind::Text || prev.span.end <= start {
+                        break;
                     }
+                    prev.span = Span::new(prev.span.start.min(start), start);
                 }
                 self.last_markup_end.set(consumed);
                 Span::new(start, consumed)
@@ -274,7 +299,14 @@ impl TokenSink for Recorder {
                 errors.push(ParseError { message, span });
             }
         }
-        let new_open = self.open_stack();
+        // Only tags, the end of input, and tokens that made elements (implied
+        // html/head/body, reopened formatting elements) change the stack of open
+        // elements; text, comments and doctypes leave it as it was.
+        let stack_may_change = matches!(
+            kind,
+            TokenKind::StartTag | TokenKind::EndTag | TokenKind::Eof
+        ) || !effects.created.is_empty();
+        let new_open = stack_may_change.then(|| self.open_stack());
         let mut tokens = self.tokens.borrow_mut();
         let tok = &mut tokens[idx];
         {
@@ -316,17 +348,24 @@ impl TokenSink for Recorder {
             }
             drop(pending);
             let tok = &mut tokens[idx];
+            let Some(new_open) = &new_open else {
+                return result;
+            };
             let old_open = self.open.borrow();
             let common = old_open
                 .iter()
                 .zip(new_open.iter())
                 .take_while(|(a, b)| a == b)
                 .count();
-            let popped: Vec<NodeId> = old_open[common..]
-                .iter()
-                .copied()
-                .filter(|id| !new_open[common..].contains(id))
-                .collect();
+            let popped: Vec<NodeId> = if common == old_open.len() {
+                Vec::new()
+            } else {
+                old_open[common..]
+                    .iter()
+                    .copied()
+                    .filter(|id| !new_open[common..].contains(id))
+                    .collect()
+            };
             let own = if kind == TokenKind::EndTag {
                 popped.iter().rev().copied().find(|&id| {
                     matches!(&nodes[id].data, NodeData::Element { name: n, .. }
@@ -346,10 +385,12 @@ impl TokenSink for Recorder {
             }
         }
         drop(tokens);
-        if new_open.len() > self.limits.max_depth {
-            self.fail(ParseFailure::TooDeep(self.limits.max_depth));
+        if let Some(new_open) = new_open {
+            if new_open.len() > self.limits.max_depth {
+                self.fail(ParseFailure::TooDeep(self.limits.max_depth));
+            }
+            *self.open.borrow_mut() = new_open;
         }
-        *self.open.borrow_mut() = new_open;
         result
     }
 
@@ -370,22 +411,71 @@ impl TokenSink for Recorder {
     }
 }
 
+/// A linear pre-scan for a tag with too many attributes: html5ever checks each new
+/// attribute against all earlier ones, so 100k attributes take minutes. Counts
+/// whitespace-separated items outside quotes from `<letter` to `>`; it may
+/// over-count in script text, which only matters past the (generous) limit.
+fn too_many_attributes(text: &str, max: usize) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+        i += p + 1;
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let mut count = 0usize;
+        let mut quote = 0u8;
+        let mut prev_ws = false;
+        while i < b.len() {
+            let c = b[i];
+            if quote != 0 {
+                if c == quote {
+                    quote = 0;
+                }
+            } else if c == b'>' {
+                break;
+            } else if c == b'"' || c == b'\'' {
+                quote = c;
+            } else if c.is_ascii_whitespace() {
+                prev_ws = true;
+            } else if prev_ws {
+                prev_ws = false;
+                count += 1;
+                if count > max {
+                    return true;
+                }
+            }
+            i += 1;
+        }
+    }
+    false
+}
+
 pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFailure> {
     if source.text().len() > limits.max_bytes {
         return Err(ParseFailure::TooLarge(limits.max_bytes));
     }
+    if too_many_attributes(source.text(), limits.max_attributes) {
+        return Err(ParseFailure::TooManyAttributes(limits.max_attributes));
+    }
     let text: Rc<str> = Rc::from(source.text());
+    let text_len = text.len();
     let queue = Rc::new(BufferQueue::default());
     queue.push_back(StrTendril::from_slice(&text));
-    let tb = TreeBuilder::new(ArenaSink::new(), TreeBuilderOpts::default());
+    let tb = TreeBuilder::new(
+        ArenaSink::with_capacity(text_len / 40 + 16),
+        TreeBuilderOpts::default(),
+    );
     let recorder = Recorder {
         tb,
         queue: Rc::clone(&queue),
         total: text.len(),
         text,
-        tokens: RefCell::new(Vec::new()),
+        // Roughly one token per 20 bytes of real pages: reserve to avoid regrowth.
+        tokens: RefCell::new(Vec::with_capacity(text_len / 20 + 16)),
         errors: RefCell::new(Vec::new()),
         open: RefCell::new(Vec::new()),
+        traced: RefCell::new(Vec::new()),
         pending_table_text: RefCell::new(Vec::new()),
         last_end: Cell::new(0),
         last_markup_end: Cell::new(0),

@@ -33,10 +33,11 @@ pub(crate) struct ArenaSink {
 }
 
 impl ArenaSink {
-    pub fn new() -> Self {
-        let doc = Node::new(NodeData::Document, Origin::Implied, usize::MAX);
+    pub fn with_capacity(nodes: usize) -> Self {
+        let mut v = Vec::with_capacity(nodes);
+        v.push(Node::new(NodeData::Document, Origin::Implied, usize::MAX));
         Self {
-            nodes: RefCell::new(vec![doc]),
+            nodes: RefCell::new(v),
             effects: RefCell::new(TokenEffects::default()),
             current_token: Cell::new(0),
             quirks: Cell::new(QuirksMode::NoQuirks),
