@@ -14,8 +14,42 @@
 //! let fixed = fix(page, &Settings::default()).unwrap();
 //! assert_eq!(fixed.text, "<table><tr><td>Region </td> <td>Panama</td></tr></table>");
 //! ```
+//!
+//! [`Settings`] holds what a config file or the command line sets: the rule
+//! selection (`select`, `extend_select`, `ignore`: rule ids, group names or
+//! `all`), `unsafe_fixes`, resource `limits` and the `profile` (whole documents,
+//! or fragments such as article bodies, where rules about whole documents stay
+//! quiet). Inline `<!-- tagmend-disable... -->` comments apply here too: a
+//! suppressed finding is neither returned nor fixed.
+//!
+//! ```
+//! use tagmend::{fix, lint, rule::Profile, Settings};
+//!
+//! let settings = Settings {
+//!     select: vec!["debris".into(), "unused-suppression".into()],
+//!     profile: Profile::Fragment,
+//!     ..Settings::default()
+//! };
+//! let page = "<table>\n\
+//!             <!-- tagmend-disable-next-line tag-debris -->\n\
+//!             <tr><td>Kept td> <td>1</td></tr>\n\
+//!             <tr><td>Fixed td> <td>2</td></tr>\n\
+//!             </table>";
+//! let found = lint(page, &settings).unwrap();
+//! assert_eq!(found.len(), 1);
+//! assert_eq!(found[0].rule, "tag-debris");
+//!
+//! let fixed = fix(page, &settings).unwrap().text;
+//! assert!(fixed.contains("<td>Kept td> <td>1"));
+//! assert!(fixed.contains("<td>Fixed </td> <td>2"));
+//! ```
+//!
+//! To read settings the way the command line does, load the closest config file
+//! with [`config::Config::find`]; `tagmend::cli::run` is the whole command line.
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod document;
@@ -24,6 +58,7 @@ pub mod linter;
 pub mod rule;
 pub mod rules;
 pub mod source;
+pub mod suppression;
 
 use std::fmt;
 
@@ -79,7 +114,7 @@ impl From<ParseFailure> for Error {
 pub fn lint(html: &str, settings: &Settings) -> Result<Vec<Diagnostic>, Error> {
     let rules = settings.rules()?;
     let doc = Document::parse_with_limits(Source::from_text(html), &settings.limits)?;
-    Ok(linter::lint_document(&doc, &rules))
+    Ok(linter::lint_document_with(&doc, &rules, settings.profile))
 }
 
 /// Fix an HTML string: safe fixes, plus unsafe ones when `settings.unsafe_fixes`.
@@ -89,10 +124,11 @@ pub fn lint(html: &str, settings: &Settings) -> Result<Vec<Diagnostic>, Error> {
 pub fn fix(html: &str, settings: &Settings) -> Result<FixOutcome, Error> {
     let rules = settings.rules()?;
     let doc = Document::parse_with_limits(Source::from_text(html), &settings.limits)?;
-    Ok(linter::fix_document(
+    Ok(linter::fix_document_with(
         doc,
         &rules,
         settings.fix_level(),
         &settings.limits,
+        settings.profile,
     )?)
 }

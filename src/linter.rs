@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Limits, ParseFailure};
 use crate::fix::{apply_fixes, Applicability, Fix};
-use crate::rule::{Context, Rule};
+use crate::rule::{Context, Profile, Rule};
 use crate::rules;
 use crate::source::Source;
 
@@ -25,6 +25,8 @@ pub struct Settings {
     pub unsafe_fixes: bool,
     /// Resource bounds per page.
     pub limits: Limits,
+    /// Whole documents or fragments (config key `profile`).
+    pub profile: Profile,
 }
 
 /// A selector that names no rule or group.
@@ -89,14 +91,28 @@ impl Settings {
     }
 }
 
-/// Run `rules` over `doc`; diagnostics sorted and deduplicated.
+/// Run `rules` over `doc` as a whole document; diagnostics sorted and
+/// deduplicated, those silenced by `<!-- tagmend-disable ... -->` comments dropped.
 #[must_use]
 pub fn lint_document(doc: &Document, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
-    let ctx = Context { doc };
+    lint_document_with(doc, rules, Profile::Document)
+}
+
+/// [`lint_document`] under `profile`. Inline suppressions are applied here, so
+/// the fix loop never sees (and never fixes) a suppressed diagnostic; unused
+/// suppressions are reported when the `unused-suppression` rule is in `rules`.
+#[must_use]
+pub fn lint_document_with(
+    doc: &Document,
+    rules: &[&'static dyn Rule],
+    profile: Profile,
+) -> Vec<Diagnostic> {
+    let ctx = Context { doc, profile };
     let mut out = Vec::new();
     for rule in rules {
         rule.check(&ctx, &mut out);
     }
+    let mut out = crate::suppression::filter(doc, out, rules).kept;
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out.dedup_by(|a, b| a.sort_key() == b.sort_key());
     out
@@ -206,10 +222,7 @@ fn fix_key(doc: &Document, d: &Diagnostic, f: &Fix) -> FixKey {
     (d.rule, removed, added)
 }
 
-/// Fix `doc` to a fixpoint: lint, apply every fix at `level` or above that does not
-/// overlap another, re-parse, repeat. A pass that raises the parse-error count or
-/// loses visible text (other than what its fixes meant to change) is undone and
-/// its fixes retried one at a time; a fix that fails alone is not proposed again.
+/// [`fix_document_with`] for a whole document.
 ///
 /// # Errors
 /// A re-parsed intermediate text over the resource limits.
@@ -219,13 +232,30 @@ pub fn fix_document(
     level: Applicability,
     limits: &Limits,
 ) -> Result<FixOutcome, ParseFailure> {
+    fix_document_with(doc, rules, level, limits, Profile::Document)
+}
+
+/// Fix `doc` to a fixpoint: lint, apply every fix at `level` or above that does not
+/// overlap another, re-parse, repeat. A pass that raises the parse-error count or
+/// loses visible text (other than what its fixes meant to change) is undone and
+/// its fixes retried one at a time; a fix that fails alone is not proposed again.
+///
+/// # Errors
+/// A re-parsed intermediate text over the resource limits.
+pub fn fix_document_with(
+    doc: Document,
+    rules: &[&'static dyn Rule],
+    level: Applicability,
+    limits: &Limits,
+    profile: Profile,
+) -> Result<FixOutcome, ParseFailure> {
     let mut doc = doc;
     let mut fixed: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut rejected_keys: HashSet<FixKey> = HashSet::new();
     let mut rejected = Vec::new();
     let mut converged = false;
     for _ in 0..MAX_PASSES {
-        let diags = lint_document(&doc, rules);
+        let diags = lint_document_with(&doc, rules, profile);
         let candidates: Vec<(&Diagnostic, &Fix)> = diags
             .iter()
             .filter_map(|d| d.fix.as_ref().map(|f| (d, f)))
@@ -246,6 +276,9 @@ pub fn fix_document(
                     *fixed.entry(candidates[i].0.rule).or_default() += 1;
                 }
                 doc = new_doc;
+                // The page changed: a fix refused before may fit now.
+                rejected_keys.clear();
+                rejected.clear();
             }
             Err(_) => {
                 // Grow the pass one fix at a time from nothing, keeping each fix
@@ -284,7 +317,7 @@ pub fn fix_document(
             }
         }
     }
-    let remaining = lint_document(&doc, rules);
+    let remaining = lint_document_with(&doc, rules, profile);
     Ok(FixOutcome {
         text: doc.text().to_owned(),
         remaining,

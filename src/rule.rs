@@ -85,10 +85,37 @@ pub struct RuleMeta {
     pub default_on: bool,
 }
 
+/// What kind of page the rules should expect: config key `profile`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Profile {
+    /// Whole documents (the default): rules about the doctype, `<head>` and the
+    /// charset declaration apply.
+    #[default]
+    Document,
+    /// Fragments (an article body, a CMS snippet): rules that only make sense
+    /// for a whole document (missing doctype, missing charset) stay quiet.
+    Fragment,
+}
+
+impl Profile {
+    /// `document` or `fragment`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Document => "document",
+            Profile::Fragment => "fragment",
+        }
+    }
+}
+
 /// What a rule sees.
 pub struct Context<'a> {
     /// The parsed page.
     pub doc: &'a Document,
+    /// What kind of page the user says this is. A rule about whole documents
+    /// stays quiet under [`Profile::Fragment`] (and may also consult
+    /// [`Document::is_fragment`], which guesses from the markup).
+    pub profile: Profile,
 }
 
 /// A lint rule: reads the document, reports diagnostics. Never writes.

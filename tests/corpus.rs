@@ -1,13 +1,15 @@
 //! Whole-corpus checks over ../shared/corpus/articles: every rule, every fix grade.
 //! No panic, fixes converge, re-fixing changes nothing, html5ever's parse-error
-//! count never rises, and no visible word is lost.
+//! count never rises, and no visible word is lost beyond the words inside the
+//! edits of fixes that are meant to change text.
 
 #![allow(clippy::print_stderr)] // tests report skips and figures on stderr
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use tagmend::linter::{fix_document, Settings};
+use tagmend::fix::apply_fixes;
+use tagmend::linter::{fix_document, lint_document, Settings};
 use tagmend::{Applicability, Document, Source};
 
 fn corpus() -> Option<Vec<PathBuf>> {
@@ -39,6 +41,42 @@ fn words(text: &str) -> HashMap<String, usize> {
     m
 }
 
+/// The words that fixes marked `changing_text` set out to change: every word
+/// inside an edit of such a fix (a mojibake repair, a double escape undone, a
+/// repeated word removed, an invisible character taken out of a word, debris
+/// removed), collected over a replay of the fix passes, since one repair can
+/// reveal the next (`&amp;amp;nbsp;` takes two). These are the only visible
+/// words a fix may lose; any other lost word is a bug.
+fn intended_changes(
+    doc: &Document,
+    rules: &[&'static dyn tagmend::rule::Rule],
+) -> HashMap<String, usize> {
+    let mut allowed: HashMap<String, usize> = HashMap::new();
+    let mut text = doc.text().to_owned();
+    for _ in 0..tagmend::linter::MAX_PASSES {
+        let doc = Document::parse(Source::from_text(text.clone())).expect("reparse");
+        let diags = lint_document(&doc, rules);
+        let fixes: Vec<&tagmend::Fix> = diags
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| f.applicability() >= Applicability::Unsafe && !f.edits().is_empty())
+            .collect();
+        for f in fixes.iter().filter(|f| f.changes_text()) {
+            for e in f.edits() {
+                for (w, n) in words(doc.source().slice(e.span)) {
+                    *allowed.entry(w).or_default() += n;
+                }
+            }
+        }
+        let (next, applied) = apply_fixes(&text, fixes.iter().copied());
+        if applied.is_empty() || next == text {
+            break;
+        }
+        text = next;
+    }
+    allowed
+}
+
 #[test]
 fn fixes_keep_invariants_on_every_article() {
     let Some(files) = corpus() else { return };
@@ -65,6 +103,7 @@ fn fixes_keep_invariants_on_every_article() {
         let doc = Document::parse(source.clone()).expect("corpus page within limits");
         let errors_before = doc.parse_errors().len();
         let words_before = words(&doc.visible_text());
+        let intended = intended_changes(&doc, &rules);
         let out = fix_document(doc, &rules, Applicability::Unsafe, &settings.limits).expect("fix");
         total_fixes += out.fix_count();
         if !out.converged {
@@ -76,10 +115,17 @@ fn fixes_keep_invariants_on_every_article() {
                 "{name}: parse errors rose {errors_before} -> {errors_after}"
             ));
         }
+        // No visible word may be lost except those inside the edits of fixes
+        // marked `changing_text` (see `intended_changes`): a fix that changes text
+        // on purpose says so, and only the words it touches may go.
         let words_after = words(&out.document.visible_text());
         let lost: Vec<_> = words_before
             .iter()
-            .filter(|(w, n)| words_after.get(*w).copied().unwrap_or(0) < **n)
+            .filter(|(w, n)| {
+                let kept = words_after.get(*w).copied().unwrap_or(0);
+                let may_go = intended.get(*w).copied().unwrap_or(0);
+                kept + may_go < **n
+            })
             .map(|(w, _)| w.clone())
             .take(5)
             .collect();
@@ -98,9 +144,20 @@ fn fixes_keep_invariants_on_every_article() {
             failures.push(format!("{name}: a second --fix changed the page again"));
         }
         // Minimal edits: the output keeps the original's bytes outside the edits.
-        let written = source.output_bytes(&out.text).expect("encodable");
-        if out.fix_count() == 0 && written != bytes {
-            failures.push(format!("{name}: no fix applied but the bytes changed"));
+        match source.output_bytes(&out.text) {
+            Ok(written) => {
+                if out.fix_count() == 0 && written != bytes {
+                    failures.push(format!("{name}: no fix applied but the bytes changed"));
+                }
+            }
+            // A page whose bytes did not decode cleanly (readability-qq: UTF-8
+            // bytes declared gb2312) holds U+FFFD; a changed line holding one
+            // cannot be written back, and the CLI refuses the page with a message
+            // (README, "Files and encodings"). Any other character is a bug.
+            Err('\u{fffd}') if source.text().contains('\u{fffd}') => {}
+            Err(c) => failures.push(format!(
+                "{name}: the fixed text needs {c:?}, which the page's encoding lacks"
+            )),
         }
     }
     eprintln!("{} pages, {total_fixes} fixes applied", files.len());

@@ -8,6 +8,9 @@ use std::process::Command;
 
 use tagmend::{Document, Source};
 
+/// The rule groups the foundation's seed repair is about.
+const STRUCTURAL: &str = "debris,structure,table";
+
 fn seed() -> Option<Vec<u8>> {
     let p = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -69,8 +72,13 @@ fn seed_article_is_repaired() {
     std::fs::write(&page, &original).expect("write copy");
     let path = page.to_str().expect("utf-8 path");
 
+    // The foundation's acceptance is the structural repair: the content rules
+    // report defects with no fix (`[insert date]`, an unbalanced quote) and edit
+    // prose lines, so they are checked in tests/content_seed.rs instead.
     let (code, _, stderr) = run(&[
         "check",
+        "--select",
+        STRUCTURAL,
         "--fix",
         "--unsafe-fixes",
         "--output-format",
@@ -194,7 +202,14 @@ fn seed_article_is_repaired() {
     }
 
     // The same run again changes nothing, and a check finds nothing structural.
-    let (code, _, _) = run(&["check", "--fix", "--unsafe-fixes", path]);
+    let (code, _, _) = run(&[
+        "check",
+        "--select",
+        STRUCTURAL,
+        "--fix",
+        "--unsafe-fixes",
+        path,
+    ]);
     assert_eq!(code, 0);
     assert_eq!(std::fs::read(&page).expect("read"), fixed);
     let (code, out, _) = run(&[

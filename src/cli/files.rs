@@ -3,31 +3,68 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Expand `paths` into the files to check, folders walked for *.html / *.htm
-/// (honouring .gitignore and .ignore), sorted and deduplicated. A path that does not
-/// exist is returned as is so that reading it reports the error.
-pub fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
+use crate::config::Resolver;
+
+/// How folders are walked.
+pub struct Walk {
+    /// Extensions (no dot, compared case-insensitively) of the files to check.
+    pub extensions: Vec<String>,
+    /// The configs, for their excludes.
+    pub resolver: Arc<Resolver>,
+    /// Apply excludes to paths named on the command line too.
+    pub force_exclude: bool,
+}
+
+impl Walk {
+    /// True when the config in force for `path` excludes it.
+    pub fn excluded(&self, path: &Path) -> bool {
+        excluded(&self.resolver, path)
+    }
+}
+
+fn excluded(resolver: &Resolver, path: &Path) -> bool {
+    resolver
+        .for_file(path)
+        .is_ok_and(|r| r.exclude.matches(&resolver.absolute(path)))
+}
+
+/// Expand `paths` into the files to check, folders walked for the extensions
+/// (honouring .gitignore, .ignore and the configs' excludes), sorted and
+/// deduplicated. A path that does not exist is returned as is so that reading
+/// it reports the error. A path named on the command line is checked even when
+/// excluded, unless `force_exclude`.
+pub fn collect(paths: &[PathBuf], walk: &Walk) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
-        if p.as_os_str() == "-" || !p.is_dir() {
+        if p.as_os_str() == "-" {
             out.push(p.clone());
             continue;
         }
+        if walk.force_exclude && walk.excluded(p) {
+            continue;
+        }
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let resolver = Arc::clone(&walk.resolver);
         let walker = ignore::WalkBuilder::new(p)
             .hidden(true)
             .git_ignore(true)
             .require_git(false)
             .sort_by_file_path(Ord::cmp)
+            .filter_entry(move |e| e.depth() == 0 || !excluded(&resolver, e.path()))
             .build();
         let mut found: Vec<PathBuf> = walker
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_some_and(|t| t.is_file() || t.is_symlink()))
             .map(ignore::DirEntry::into_path)
             .filter(|p| {
-                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm")
-                })
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| walk.extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
             })
             .collect();
         found.sort();

@@ -39,12 +39,12 @@ struct Report<'a> {
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&escape_for_terminal(&self.d.message))
     }
 }
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&escape_for_terminal(&self.d.message))
     }
 }
 impl std::error::Error for Report<'_> {}
@@ -54,18 +54,24 @@ impl miette::Diagnostic for Report<'_> {
         Some(Box::new(self.d.rule))
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let title = self.d.fix_title.as_ref()?;
+        let note = self
+            .d
+            .note
+            .as_ref()
+            .map(|n| format!("note: {}", escape_for_terminal(n)));
+        let Some(title) = self.d.fix_title.as_ref() else {
+            return note.map(|n| Box::new(n) as Box<dyn fmt::Display>);
+        };
         let grade = self.d.fix.as_ref().map_or("", |f| match f.applicability() {
             Applicability::Safe => "",
             Applicability::Unsafe => " (unsafe fix)",
             Applicability::DisplayOnly => " (suggestion)",
         });
-        let note = self
-            .d
-            .note
-            .as_ref()
-            .map_or(String::new(), |n| format!("\nnote: {n}"));
-        Some(Box::new(format!("{title}{grade}{note}")))
+        let note = note.map_or(String::new(), |n| format!("\n{n}"));
+        Some(Box::new(format!(
+            "{}{grade}{note}",
+            escape_for_terminal(title)
+        )))
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(self.src)
@@ -101,27 +107,100 @@ pub fn render_full(path: &str, text: &str, diags: &[Diagnostic], color: bool) ->
     out
 }
 
-/// One line per diagnostic: `path:line:col: rule-id [*] message`.
+/// One line per diagnostic: `path:line:col: rule-id [*] message`, with
+/// ` (fix: title)` appended when `show_fixes`.
 pub fn render_concise(
     path: &str,
     source: &crate::source::Source,
     diags: &[Diagnostic],
     level: Applicability,
+    show_fixes: bool,
 ) -> String {
     let mut out = String::new();
     let path = escape_for_terminal(path);
     for d in diags {
         let (line, col) = source.line_col(d.span.start);
-        let star = if d.fix.as_ref().is_some_and(|f| f.applicability() >= level) {
+        let star = if d.fix.as_ref().is_some_and(|f| {
+            f.applicability() >= level && f.applicability() != Applicability::DisplayOnly
+        }) {
             " [*]"
         } else {
             ""
         };
+        let fix = match (&d.fix_title, show_fixes) {
+            (Some(t), true) => format!(" (fix: {})", escape_for_terminal(t)),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            "{path}:{line}:{col}: {}{star} {}\n",
-            d.rule, d.message
+            "{path}:{line}:{col}: {}{star} {}{fix}\n",
+            d.rule,
+            escape_for_terminal(&d.message)
         ));
     }
+    out
+}
+
+/// `--show-fixes` after `--fix` or `--diff`: the fixes applied, per file and rule.
+pub fn render_fixed<'a>(
+    files: impl Iterator<Item = (&'a str, &'a std::collections::BTreeMap<&'static str, usize>)>,
+    would: bool,
+) -> String {
+    let mut body = String::new();
+    let mut total = 0;
+    for (path, fixed) in files {
+        if fixed.is_empty() {
+            continue;
+        }
+        body.push_str(&format!("- {}:\n", escape_for_terminal(path)));
+        for (rule, n) in fixed {
+            total += n;
+            let summary = crate::rules::by_id(rule).map_or("", |r| r.meta().summary);
+            body.push_str(&format!("    {n} × {rule} ({summary})\n"));
+        }
+    }
+    format!(
+        "{} {total} error{}:\n{body}\n",
+        if would { "Would fix" } else { "Fixed" },
+        if total == 1 { "" } else { "s" }
+    )
+}
+
+/// A config error: the message naming file, line and key, then the file's
+/// snippet with the bad key or value labelled.
+pub fn render_config_error(e: &crate::config::ConfigError, color: bool) -> String {
+    let mut out = format!(
+        "tagmend: error: invalid config {}\n",
+        escape_for_terminal(&e.to_string())
+    );
+    let (Some(text), Some(span)) = (&e.text, &e.span) else {
+        return out;
+    };
+    let src = NamedSource::new(
+        escape_for_terminal(&e.path.display().to_string()),
+        terminal_safe_source(text),
+    );
+    let start = span.start.min(text.len());
+    let len = span.end.min(text.len()).saturating_sub(start);
+    let label = e.key.as_ref().map_or_else(
+        || "here".to_string(),
+        |k| format!("`{}`", escape_for_terminal(k)),
+    );
+    let report = miette::miette!(
+        labels = vec![LabeledSpan::new_primary_with_span(
+            Some(label),
+            (start, len)
+        )],
+        "{}",
+        escape_for_terminal(&e.message)
+    )
+    .with_source_code(src);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    let _ = handler.render_report(&mut out, report.as_ref());
     out
 }
 

@@ -2,20 +2,87 @@
 
 pub(crate) mod debris;
 pub(crate) mod html;
+pub(crate) mod prose;
+pub(crate) mod unused_suppression;
 
+mod bogus_comment;
+mod charset_mismatch;
+mod control_character;
+mod double_escaped_entity;
 mod duplicate_attribute;
+mod duplicate_id;
+mod empty_element;
+mod event_handler_attribute;
 mod foster_parented_content;
+mod inline_script;
+mod inline_style;
+mod invalid_character_reference;
+mod invalid_nesting;
+mod invisible_character;
+mod javascript_url;
+mod malformed_attribute;
+mod malformed_comment;
+mod misnested_tags;
+mod missing_charset;
+mod missing_doctype;
+mod missing_space_after_punctuation;
+mod mojibake;
+mod nbsp_run;
+mod nested_anchor;
+mod obsolete_element;
+mod placeholder_text;
+mod premature_end_tag;
+mod repeated_word;
 mod self_closing_non_void;
+mod space_before_punctuation;
 mod stray_end_tag;
+mod table_structure;
 mod tag_debris;
+mod tracking_pixel;
+mod unbalanced_quotes;
 mod unclosed_element;
+mod unescaped_ampersand;
+mod word_processor_cruft;
 
+pub use bogus_comment::BogusComment;
+pub use charset_mismatch::CharsetMismatch;
+pub use control_character::ControlCharacter;
+pub use double_escaped_entity::DoubleEscapedEntity;
 pub use duplicate_attribute::DuplicateAttribute;
+pub use duplicate_id::DuplicateId;
+pub use empty_element::EmptyElement;
+pub use event_handler_attribute::EventHandlerAttribute;
 pub use foster_parented_content::FosterParentedContent;
+pub use inline_script::InlineScript;
+pub use inline_style::InlineStyle;
+pub use invalid_character_reference::InvalidCharacterReference;
+pub use invalid_nesting::InvalidNesting;
+pub use invisible_character::InvisibleCharacter;
+pub use javascript_url::JavascriptUrl;
+pub use malformed_attribute::MalformedAttribute;
+pub use malformed_comment::MalformedComment;
+pub use misnested_tags::MisnestedTags;
+pub use missing_charset::MissingCharset;
+pub use missing_doctype::MissingDoctype;
+pub use missing_space_after_punctuation::MissingSpaceAfterPunctuation;
+pub use mojibake::Mojibake;
+pub use nbsp_run::NbspRun;
+pub use nested_anchor::NestedAnchor;
+pub use obsolete_element::ObsoleteElement;
+pub use placeholder_text::PlaceholderText;
+pub use premature_end_tag::PrematureEndTag;
+pub use repeated_word::RepeatedWord;
 pub use self_closing_non_void::SelfClosingNonVoid;
+pub use space_before_punctuation::SpaceBeforePunctuation;
 pub use stray_end_tag::StrayEndTag;
+pub use table_structure::TableStructure;
 pub use tag_debris::TagDebris;
+pub use tracking_pixel::TrackingPixel;
+pub use unbalanced_quotes::UnbalancedQuotes;
 pub use unclosed_element::UnclosedElement;
+pub use unescaped_ampersand::UnescapedAmpersand;
+pub use unused_suppression::UnusedSuppression;
+pub use word_processor_cruft::WordProcessorCruft;
 
 use crate::rule::Rule;
 
@@ -29,6 +96,39 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &SelfClosingNonVoid,
         &DuplicateAttribute,
         &FosterParentedContent,
+        &UnusedSuppression,
+        &Mojibake,
+        &DoubleEscapedEntity,
+        &PlaceholderText,
+        &MissingSpaceAfterPunctuation,
+        &SpaceBeforePunctuation,
+        &UnbalancedQuotes,
+        &RepeatedWord,
+        &InvisibleCharacter,
+        &CharsetMismatch,
+        &EmptyElement,
+        &NbspRun,
+        &TrackingPixel,
+        &WordProcessorCruft,
+        &InlineStyle,
+        &EventHandlerAttribute,
+        &JavascriptUrl,
+        &InlineScript,
+        &MisnestedTags,
+        &PrematureEndTag,
+        &NestedAnchor,
+        &InvalidNesting,
+        &TableStructure,
+        &MalformedAttribute,
+        &DuplicateId,
+        &UnescapedAmpersand,
+        &InvalidCharacterReference,
+        &MalformedComment,
+        &BogusComment,
+        &ObsoleteElement,
+        &MissingDoctype,
+        &MissingCharset,
+        &ControlCharacter,
     ]
 }
 

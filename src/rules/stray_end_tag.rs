@@ -3,7 +3,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::html;
+use crate::rules::{html, premature_end_tag};
 
 declare_rule! {
     /// ## What it does
@@ -46,8 +46,14 @@ impl Rule for StrayEndTag {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        for tok in doc.tokens() {
+        let early = premature_end_tag::find(doc);
+        for (i, tok) in doc.tokens().iter().enumerate() {
             if tok.kind != TokenKind::EndTag || tok.node.is_some() {
+                continue;
+            }
+            // The own end tag of an element another end tag closed early:
+            // `premature-end-tag` keeps it and moves or removes the early one.
+            if premature_end_tag::claims_end_tag(&early, i) {
                 continue;
             }
             let name = &*tok.name;

@@ -3,7 +3,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Element, NodeId, Origin, TokenKind};
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::{debris, html};
+use crate::rules::{debris, html, premature_end_tag};
 
 declare_rule! {
     /// ## What it does
@@ -147,6 +147,26 @@ fn blocked_end_tag<'a>(
     None
 }
 
+/// True when an insertion at `pos` would land inside the content of a raw-text
+/// element (`<script>`, `<xmp>`, `<plaintext>`, …) or foreign content, where an
+/// inserted end tag is text (or no end tag at all) and the fix could never converge.
+fn lands_in_raw_text(doc: &Document, el: Element<'_>, pos: usize) -> bool {
+    if el.is_html() && doc.in_element(el.parent(), &["svg", "math"]) || !el.is_html() {
+        return true;
+    }
+    let eof = doc.text().len();
+    doc.elements().any(|e| {
+        if !(html::is_raw_text(e.name()) || e.name() == "plaintext") {
+            return false;
+        }
+        let Some(start) = e.start_tag() else {
+            return false;
+        };
+        let end = e.end_tag().map_or(eof, |t| t.span.start);
+        pos > start.span.end.min(end) && pos <= end && pos >= start.span.end
+    })
+}
+
 /// True when an end tag named like `el` follows it before another start tag of
 /// that name.
 fn later_end_tag(doc: &Document, el: Element<'_>) -> bool {
@@ -173,6 +193,7 @@ impl Rule for UnclosedElement {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let debris = debris::find(doc);
+        let early = premature_end_tag::find(doc);
         for el in doc.elements() {
             let name = el.name();
             if el.origin() != Origin::Source
@@ -193,6 +214,20 @@ impl Rule for UnclosedElement {
             if html::is_formatting(name) && later_end_tag(doc, el) {
                 continue;
             }
+            // Closed early by another element's end tag while its own comes later:
+            // `premature-end-tag`'s.
+            if premature_end_tag::closed_early(&early, el.id) {
+                continue;
+            }
+            // A link closed by a nested `<a>`: `nested-anchor`'s.
+            if name == "a"
+                && el.closed_at().is_some_and(|i| {
+                    let t = &doc.tokens()[i];
+                    t.kind == TokenKind::StartTag && &*t.name == "a"
+                })
+            {
+                continue;
+            }
             let end = el.content_end();
             // Debris inside it (often its own lost end tag) is repaired first.
             if debris.iter().any(|d| {
@@ -208,6 +243,9 @@ impl Rule for UnclosedElement {
                     acc
                 });
                 let open: Vec<String> = blockers.iter().map(|b| format!("`<{b}>`")).collect();
+                if lands_in_raw_text(doc, el, tok.span.start) {
+                    continue;
+                }
                 out.push(
                     Diagnostic::new(
                         UnclosedElement::META.id,
@@ -228,6 +266,9 @@ impl Rule for UnclosedElement {
             let Some((pos, moved)) = placement(doc, el) else {
                 continue;
             };
+            if lands_in_raw_text(doc, el, pos) {
+                continue;
+            }
             let closed_by = el.closed_at().map(|i| &doc.tokens()[i]);
             let where_ = match closed_by {
                 Some(t) if t.kind == TokenKind::Eof => "at the end of the file".to_string(),

@@ -1,0 +1,174 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::document::{tag, TokenKind};
+use crate::fix::{Edit, Fix};
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::rules::prose;
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds character references escaped twice, in text and attribute values:
+    /// `&amp;nbsp;`, `&amp;amp;`, `&amp;#8217;`, `&amp;quot;`. Text in code and
+    /// `<pre>` is left alone (it may show HTML source on purpose).
+    ///
+    /// ## Why is this bad?
+    /// Readers see the reference itself (`&nbsp;`, `&#8217;`) instead of the
+    /// character it stands for: the CMS escaped text that was already escaped.
+    ///
+    /// ## Example
+    /// ```html
+    /// <p>Rock &amp;amp; roll&amp;nbsp;hall</p>
+    /// ```
+    ///
+    /// Use instead:
+    /// ```html
+    /// <p>Rock &amp; roll&nbsp;hall</p>
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: the fix unescapes once, so the page shows the character the second
+    /// escape hid. Only a `&amp;` followed by a complete reference (`name;` of a
+    /// known entity, `#digits;`, `#xhex;`) counts.
+    pub struct DoubleEscapedEntity {
+        id: "double-escaped-entity",
+        group: Content,
+        fix: Always,
+        default: true,
+        summary: "Character reference escaped twice (`&amp;nbsp;`, `&amp;#8217;`)",
+    }
+}
+
+/// Attributes whose values are data or code, not text a reader sees.
+fn skip_attribute(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("data-") || n.starts_with("on") || n == "style" || n == "srcdoc" || n == "value"
+}
+
+/// The double-escaped references in `raw`: for each, the offset of its `&amp;`
+/// and the length of the whole `&amp;…;` (extra `amp;` layers included).
+fn find(raw: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = raw[i..].find("&amp;") {
+        let at = i + p;
+        let mut j = at + "&amp;".len();
+        while raw[j..].starts_with("amp;") {
+            j += "amp;".len();
+        }
+        // The reference the escapes hide, written with its own `&`: complete only
+        // with its `;`.
+        let hidden = format!("&{}", &raw[j..]);
+        let hidden_len = prose::char_ref(&hidden, false)
+            .map(|(len, _)| len)
+            .filter(|&len| hidden.as_bytes()[len - 1] == b';');
+        let end = match hidden_len {
+            Some(len) => j + len - 1,
+            // `&amp;amp;` with no reference after it: `&amp;` escaped again.
+            None if j > at + "&amp;".len() => j,
+            None => {
+                i = j;
+                continue;
+            }
+        };
+        out.push((at, end - at));
+        i = end;
+    }
+    out
+}
+
+/// `&amp;amp;nbsp;` → `&amp;nbsp;`; `&amp;nbsp;` → `&nbsp;`: one layer off.
+fn unescape_once(s: &str) -> String {
+    format!("&{}", &s["&amp;".len()..])
+}
+
+impl Rule for DoubleEscapedEntity {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let doc = ctx.doc;
+        let text = doc.text();
+        if !text.contains("&amp;") {
+            return;
+        }
+        let mut report = |span: Span, place: &str| {
+            let raw = &text[span.start..span.end];
+            let once = unescape_once(raw);
+            out.push(
+                Diagnostic::new(
+                    DoubleEscapedEntity::META.id,
+                    span,
+                    format!(
+                        "Double-escaped reference `{raw}` {place}: readers see `{}`",
+                        &once.replace("&amp;", "&")
+                    ),
+                )
+                .with_fix(
+                    format!("Unescape to `{once}`"),
+                    Fix::safe(vec![Edit::replacement(once, span)]).changing_text(),
+                ),
+            );
+        };
+        for run in doc.text_runs() {
+            if !prose::is_prose(doc, run.parent, true) {
+                continue;
+            }
+            let raw = &text[run.span.start..run.span.end];
+            for (at, len) in find(raw) {
+                report(
+                    Span::new(run.span.start + at, run.span.start + at + len),
+                    "in the text",
+                );
+            }
+        }
+        for tok in doc.tokens() {
+            if tok.kind != TokenKind::StartTag
+                || !text[tok.span.start..tok.span.end].contains("&amp;")
+            {
+                continue;
+            }
+            if tok
+                .node
+                .is_some_and(|n| doc.in_element(Some(n), prose::CODE))
+            {
+                continue;
+            }
+            for a in tag::attributes(text, tok.span) {
+                let Some(v) = a.value_span else { continue };
+                if skip_attribute(&a.name) {
+                    continue;
+                }
+                let raw = &text[v.start..v.end];
+                for (at, len) in find(raw) {
+                    report(
+                        Span::new(v.start + at, v.start + at + len),
+                        &format!("in the `{}` attribute", a.name.to_ascii_lowercase()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find;
+
+    #[test]
+    fn finds_double_escapes() {
+        let s = "a &amp;nbsp; b &amp;amp; c &amp;#8217; &amp;quot; &amp;amp;amp;nbsp; &amp; x &amp;bogus; &amp;#x;";
+        let found: Vec<&str> = find(s).into_iter().map(|(a, l)| &s[a..a + l]).collect();
+        assert_eq!(
+            found,
+            [
+                "&amp;nbsp;",
+                "&amp;amp;",
+                "&amp;#8217;",
+                "&amp;quot;",
+                "&amp;amp;amp;nbsp;"
+            ]
+        );
+    }
+}

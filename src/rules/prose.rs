@@ -1,0 +1,302 @@
+//! Page text as the content rules read it: each text run decoded into characters
+//! (character references resolved, WHATWG 13.2.5.72–13.2.5.80), every character
+//! keeping the span of the raw source it came from, so a rule can match on what a
+//! reader sees and still edit the exact bytes.
+
+use crate::document::{Document, NodeId, TextRun, DOCUMENT};
+use crate::rules::html;
+use crate::source::Span;
+
+/// One character of page text and the raw source bytes it came from (one byte
+/// range for a literal character, the whole reference for `&rsquo;`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ch {
+    /// The character a reader sees.
+    pub c: char,
+    /// Its raw source bytes.
+    pub span: Span,
+}
+
+/// A run of page text, decoded.
+pub(crate) struct Prose {
+    /// The raw run.
+    pub run: TextRun,
+    /// Its characters.
+    pub chars: Vec<Ch>,
+}
+
+impl Prose {
+    /// The decoded text of `chars[from..to]`.
+    pub(crate) fn string(&self, from: usize, to: usize) -> String {
+        self.chars[from..to].iter().map(|c| c.c).collect()
+    }
+
+    /// The raw span of `chars[from..to]` (`to > from`).
+    pub(crate) fn span(&self, from: usize, to: usize) -> Span {
+        Span::new(self.chars[from].span.start, self.chars[to - 1].span.end)
+    }
+
+    /// The character at `i`, if any.
+    pub(crate) fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).map(|c| c.c)
+    }
+
+    /// The character before `i`, if any.
+    pub(crate) fn before(&self, i: usize) -> Option<char> {
+        i.checked_sub(1).and_then(|j| self.at(j))
+    }
+}
+
+/// Elements whose text is not prose a reader sees as the article (raw text, the
+/// head, templates).
+const NOT_PROSE: &[&str] = &[
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "textarea",
+    "title",
+    "head",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "svg",
+    "math",
+];
+
+/// Elements that hold code or literal text, where prose rules stay quiet.
+pub(crate) const CODE: &[&str] = &["code", "pre", "kbd", "samp", "tt", "var", "listing", "xmp"];
+
+/// True when `id` lives in a template's contents (a tree not rooted at the
+/// document).
+pub(crate) fn in_template(doc: &Document, id: NodeId) -> bool {
+    let mut cur = id;
+    for _ in 0..doc.node_count() {
+        match doc.parent(cur) {
+            Some(p) => cur = p,
+            None => return cur != DOCUMENT,
+        }
+    }
+    false
+}
+
+/// True when the text under `parent` is prose: not in the head, a raw-text
+/// element or a template, and (with `skip_code`) not in code.
+pub(crate) fn is_prose(doc: &Document, parent: Option<NodeId>, skip_code: bool) -> bool {
+    let Some(id) = parent else { return false };
+    if id == DOCUMENT || in_template(doc, id) || doc.in_element(Some(id), NOT_PROSE) {
+        return false;
+    }
+    !(skip_code && doc.in_element(Some(id), CODE))
+}
+
+/// Every prose run of the page, decoded; code skipped when `skip_code`.
+pub(crate) fn runs(doc: &Document, skip_code: bool) -> impl Iterator<Item = Prose> + '_ {
+    doc.text_runs()
+        .filter(move |r| is_prose(doc, r.parent, skip_code))
+        .map(move |run| Prose {
+            run,
+            chars: decode(doc.text(), run.span, false),
+        })
+}
+
+/// Decode the raw text `text[span]`: character references become the characters
+/// they stand for. In an attribute value (`in_attribute`), a legacy reference
+/// without `;` followed by `=` or an alphanumeric stays literal (WHATWG 13.2.5.73).
+pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
+    let raw = text.get(span.start..span.end).unwrap_or("");
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw.as_bytes()[i] == b'&' {
+            if let Some((len, chars)) = char_ref(&raw[i..], in_attribute) {
+                let s = Span::new(span.start + i, span.start + i + len);
+                for c in chars.into_iter().flatten() {
+                    out.push(Ch { c, span: s });
+                }
+                i += len;
+                continue;
+            }
+        }
+        let Some(c) = raw[i..].chars().next() else {
+            break;
+        };
+        out.push(Ch {
+            c,
+            span: Span::new(span.start + i, span.start + i + c.len_utf8()),
+        });
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// The character reference at the start of `s` (which starts with `&`): its length
+/// and the one or two characters it stands for.
+pub(crate) fn char_ref(s: &str, in_attribute: bool) -> Option<(usize, [Option<char>; 2])> {
+    let b = s.as_bytes();
+    if b.get(1) == Some(&b'#') {
+        let (hex, digits_at) = match b.get(2) {
+            Some(b'x' | b'X') => (true, 3),
+            _ => (false, 2),
+        };
+        let len = b[digits_at..]
+            .iter()
+            .take_while(|c| {
+                if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+            .count();
+        if len == 0 {
+            return None;
+        }
+        let digits = &s[digits_at..digits_at + len];
+        let value = u32::from_str_radix(digits, if hex { 16 } else { 10 }).unwrap_or(u32::MAX);
+        let mut end = digits_at + len;
+        if b.get(end) == Some(&b';') {
+            end += 1;
+        }
+        return Some((end, [Some(numeric(value)), None]));
+    }
+    let name_len = b[1..]
+        .iter()
+        .take(40)
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = &s[1..=name_len];
+    if b.get(1 + name_len) == Some(&b';') {
+        // The table also holds every prefix of a name, mapped to (0, 0).
+        if let Some(&(a, c)) = markup5ever::data::NAMED_ENTITIES
+            .get(&format!("{name};"))
+            .filter(|(a, _)| *a != 0)
+        {
+            return Some((
+                name_len + 2,
+                [char::from_u32(a), char::from_u32(c).filter(|_| c != 0)],
+            ));
+        }
+    }
+    // Legacy references without `;` (`&amp`, `&nbsp`): the longest known prefix.
+    for k in (1..=name_len).rev() {
+        if let Some(&(a, c)) = markup5ever::data::NAMED_ENTITIES
+            .get(&name[..k])
+            .filter(|(a, _)| *a != 0)
+        {
+            let next = b.get(1 + k).copied();
+            if in_attribute && next.is_some_and(|n| n == b'=' || n.is_ascii_alphanumeric()) {
+                return None;
+            }
+            return Some((
+                k + 1,
+                [char::from_u32(a), char::from_u32(c).filter(|_| c != 0)],
+            ));
+        }
+    }
+    None
+}
+
+/// The character a numeric reference stands for (WHATWG 13.2.5.80).
+fn numeric(value: u32) -> char {
+    match value {
+        0x80..=0x9f => markup5ever::data::C1_REPLACEMENTS[(value - 0x80) as usize]
+            .or_else(|| char::from_u32(value))
+            .unwrap_or('\u{fffd}'),
+        0 => '\u{fffd}',
+        v => char::from_u32(v).unwrap_or('\u{fffd}'),
+    }
+}
+
+/// A letter or digit, as the fix loop's word guard counts words.
+pub(crate) fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Widen `span` (inside a run whose raw text ends at `limit_end` and starts at
+/// `limit_start`) over the literal alphanumeric characters on both sides, so an
+/// edit inside a word covers the whole word: the fix loop's text guard then sees
+/// the word it changes as part of the change.
+pub(crate) fn widen_to_word(text: &str, span: Span, limit: Span) -> Span {
+    let mut start = span.start;
+    while start > limit.start {
+        let Some(c) = text[limit.start..start].chars().next_back() else {
+            break;
+        };
+        if !is_word(c) {
+            break;
+        }
+        start -= c.len_utf8();
+    }
+    let mut end = span.end;
+    while end < limit.end {
+        let Some(c) = text[end..limit.end].chars().next() else {
+            break;
+        };
+        if !is_word(c) {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    Span::new(start, end)
+}
+
+/// True when `name` is a block-level container whose text reads as one unit.
+pub(crate) fn is_text_block(name: &str) -> bool {
+    html::is_block(name)
+        || matches!(
+            name,
+            "li" | "td" | "th" | "dd" | "dt" | "caption" | "body" | "html" | "figcaption"
+        )
+}
+
+/// The nearest text block around `id` (itself included).
+pub(crate) fn block_of(doc: &Document, id: NodeId) -> Option<NodeId> {
+    doc.self_and_ancestors(id)
+        .find(|e| is_text_block(e.name()))
+        .map(|e| e.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(raw: &str) -> String {
+        decode(raw, Span::new(0, raw.len()), false)
+            .iter()
+            .map(|c| c.c)
+            .collect()
+    }
+
+    #[test]
+    fn decodes_references() {
+        assert_eq!(
+            chars("don&rsquo;t &amp; &#8217; &#x2019; &#146;"),
+            "don\u{2019}t & \u{2019} \u{2019} \u{2019}"
+        );
+        assert_eq!(
+            chars("a&nbsp b &notit; &bogus; & x"),
+            "a\u{a0} b \u{ac}it; &bogus; & x"
+        );
+        let d = decode("x&amp;y", Span::new(0, 7), false);
+        assert_eq!(d[1].span, Span::new(1, 6));
+    }
+
+    #[test]
+    fn attribute_legacy_reference_stays_literal() {
+        let d = decode("?a=1&copy=2", Span::new(0, 11), true);
+        assert_eq!(d.iter().map(|c| c.c).collect::<String>(), "?a=1&copy=2");
+    }
+
+    #[test]
+    fn widens_over_words() {
+        let t = "a caf\u{c3}\u{a9}s b";
+        let s = widen_to_word(t, Span::new(5, 9), Span::new(0, t.len()));
+        assert_eq!(&t[s.start..s.end], "caf\u{c3}\u{a9}s");
+    }
+}

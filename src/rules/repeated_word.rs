@@ -1,0 +1,126 @@
+use crate::declare_rule;
+use crate::diagnostic::{escape_for_terminal, Diagnostic};
+use crate::fix::{Edit, Fix};
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::rules::prose::{self, Prose};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a word typed twice in a row: `the the`, `to to`, `The the`. Words are
+    /// compared without case, only within one run of text (never across elements),
+    /// only when nothing but spaces separates them.
+    ///
+    /// Legitimate doubles are left alone: `had had`, `that that`, `is is`, `bye
+    /// bye`, `so so`, `very very`, `knock knock`, German `die die` and French
+    /// `nous nous` among others; a second word that is capitalised (`Bora Bora`,
+    /// `Duran Duran`); numbers; words in scripts written without spaces (a spaced
+    /// repeat of Chinese or Japanese is a refrain); and code.
+    ///
+    /// ## Why is this bad?
+    /// It is a typo readers notice at once.
+    ///
+    /// ## Example
+    /// ```html
+    /// <p>Officials said the the talks went well.</p>
+    /// ```
+    ///
+    /// Use instead:
+    /// ```html
+    /// <p>Officials said the talks went well.</p>
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: the repeat may be deliberate (emphasis, a quotation of speech).
+    pub struct RepeatedWord {
+        id: "repeated-word",
+        group: Content,
+        fix: Always,
+        default: true,
+        summary: "Word repeated by mistake (`the the`)",
+    }
+}
+
+/// Words that are correct twice in a row (`had had`, `that that`, reduplications,
+/// relative pronouns before articles in German and Dutch, French reflexives).
+const ALLOWED: &[&str] = &[
+    "aah", "again", "ah", "aye", "baa", "bang", "bla", "blah", "bling", "boo", "bora", "bye",
+    "cha", "che", "chin", "choo", "chop", "chug", "das", "dat", "dem", "den", "der", "des", "die",
+    "din", "do", "dum", "es", "far", "go", "ha", "had", "haha", "he", "hear", "hee", "hey", "hip",
+    "ho", "hubba", "hush", "ihr", "is", "knock", "la", "many", "more", "murmur", "na", "never",
+    "no", "nous", "now", "oh", "on", "over", "ping", "pom", "pong", "pooh", "pretty", "que", "rah",
+    "really", "round", "sie", "so", "that", "there", "tick", "tock", "tom", "tsk", "tum", "tut",
+    "very", "vous", "wait", "was", "well", "yada", "yeah", "yes", "yum",
+];
+
+/// The next word in `p` from `i`: its bounds.
+fn next_word(p: &Prose, mut i: usize) -> Option<(usize, usize)> {
+    while i < p.chars.len() && !p.at(i).is_some_and(char::is_alphanumeric) {
+        i += 1;
+    }
+    if i >= p.chars.len() {
+        return None;
+    }
+    let start = i;
+    while p.at(i).is_some_and(char::is_alphanumeric) {
+        i += 1;
+    }
+    Some((start, i))
+}
+
+/// Scripts written without spaces between words (CJK, kana, Hangul syllables in
+/// song lyrics, Thai): a spaced repeat there is deliberate.
+fn unspaced_script(c: char) -> bool {
+    matches!(c as u32, 0x0e00..=0x0eff | 0x2e80..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff | 0x2_0000..=0x3_ffff)
+}
+
+/// Joined to a neighbour by a hyphen, apostrophe or dot (`so-so`, `it's`, `e.g`).
+fn glued(c: Option<char>) -> bool {
+    matches!(
+        c,
+        Some('-' | '\'' | '\u{2019}' | '.' | '/' | '@' | '_' | '&')
+    )
+}
+
+impl Rule for RepeatedWord {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for p in prose::runs(ctx.doc, true) {
+            let mut cur = next_word(&p, 0);
+            while let Some((a, b)) = cur {
+                let next = next_word(&p, b);
+                let Some((c, d)) = next else { break };
+                cur = next;
+                let between_spaces = (b..c).all(|k| p.at(k).is_some_and(char::is_whitespace));
+                if !between_spaces || glued(p.before(a)) || glued(p.at(d)) {
+                    continue;
+                }
+                let w1 = p.string(a, b);
+                let w2 = p.string(c, d);
+                if w1.to_lowercase() != w2.to_lowercase()
+                    || w1
+                        .chars()
+                        .any(|ch| !ch.is_alphabetic() || unspaced_script(ch))
+                    || w2.starts_with(char::is_uppercase)
+                    || ALLOWED.contains(&w1.to_lowercase().as_str())
+                {
+                    continue;
+                }
+                let shown = escape_for_terminal(&p.string(a, d));
+                out.push(
+                    Diagnostic::new(
+                        RepeatedWord::META.id,
+                        p.span(c, d),
+                        format!("Word repeated: `{shown}`"),
+                    )
+                    .with_fix(
+                        format!("Remove the second `{}`", escape_for_terminal(&w2)),
+                        Fix::unsafe_(vec![Edit::deletion(p.span(b, d))]).changing_text(),
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+use crate::declare_rule;
+use crate::diagnostic::{escape_for_terminal, Diagnostic};
+use crate::document::{Document, NodeId};
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::rules::prose::{self, Ch};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds double quotes that do not pair up within a paragraph (or list item,
+    /// cell, heading): a closing curly quote `”` that closes nothing, as in
+    /// `current trends,”…a blueprint`, one written where an opening quote belongs
+    /// (`the time for ”little steps”`), and a pair that mixes a straight quote
+    /// with a curly one (`“quoted"`, `„zitiert"`).
+    ///
+    /// Single quotes are not checked (`’` is also the apostrophe in `NATO’s`), nor
+    /// is an opening quote left open (a quotation running over several paragraphs
+    /// opens each one and closes only the last). A paragraph that uses `”` for
+    /// both ends, as Swedish and Finnish do, is left alone, and so is `”` after a
+    /// digit (inches).
+    ///
+    /// ## Why is this bad?
+    /// A stray quote mark usually means words were lost or pasted around it, and
+    /// readers cannot tell where a quotation starts.
+    ///
+    /// ## Example
+    /// ```html
+    /// <p>“This partnership transcends diplomacy,” said experts,”…a blueprint.”</p>
+    /// ```
+    ///
+    /// Use instead:
+    /// ```html
+    /// <p>“This partnership transcends diplomacy,” said experts, “…a blueprint.”</p>
+    /// ```
+    pub struct UnbalancedQuotes {
+        id: "unbalanced-quotes",
+        group: Content,
+        fix: None,
+        default: true,
+        summary: "Closing quote with no opener, or a straight/curly mixed pair",
+    }
+}
+
+const OPEN: char = '\u{201c}';
+const CLOSE: char = '\u{201d}';
+const LOW_OPEN: char = '\u{201e}';
+
+/// `"` as an opener: after a space or the start, before a non-space.
+fn straight_opens(prev: Option<char>, next: Option<char>) -> bool {
+    prev.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '\u{2014}' | '\u{2013}'))
+        && next.is_some_and(|c| !c.is_whitespace())
+}
+
+/// `"` as a closer: after a non-space, before a space, punctuation or the end.
+fn straight_closes(prev: Option<char>, next: Option<char>) -> bool {
+    prev.is_some_and(|c| !c.is_whitespace())
+        && next.is_none_or(|c| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '\u{2014}' | '\u{2013}'
+                )
+        })
+}
+
+struct Finding {
+    span: Span,
+    message: String,
+}
+
+/// Check one block's characters; `carry` is an opener left open by the block
+/// before. Returns whether a curly opener is still open at the end.
+fn check_block(chars: &[Ch], carry: bool, out: &mut Vec<Finding>) -> bool {
+    let curly_openers = chars
+        .iter()
+        .filter(|c| c.c == OPEN || c.c == LOW_OPEN)
+        .count();
+    let closers = chars.iter().filter(|c| c.c == CLOSE).count();
+    if curly_openers == 0 && closers == 0 {
+        // No curly quotes (whitespace between paragraphs, a caption): a quotation
+        // open before stays open.
+        return carry;
+    }
+    if curly_openers == 0 && closers % 2 == 0 {
+        // `”…”` pairs: Swedish/Finnish style.
+        return false;
+    }
+    let mut stack: Vec<char> = Vec::new();
+    let mut carry = carry;
+    let context = |i: usize| -> String {
+        let from = i.saturating_sub(25);
+        let to = (i + 25).min(chars.len());
+        let s: String = chars[from..to].iter().map(|c| c.c).collect();
+        escape_for_terminal(s.trim())
+    };
+    for (i, ch) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j].c);
+        let next = chars.get(i + 1).map(|c| c.c);
+        match ch.c {
+            LOW_OPEN => stack.push(LOW_OPEN),
+            OPEN => {
+                if stack.last() == Some(&LOW_OPEN) {
+                    stack.pop();
+                } else {
+                    stack.push(OPEN);
+                }
+            }
+            CLOSE => {
+                if prev.is_some_and(|c| c.is_ascii_digit()) {
+                    continue;
+                }
+                // After a space and before a word (`for ”little steps`): written
+                // where an opening quote belongs.
+                if prev.is_none_or(char::is_whitespace) && next.is_some_and(char::is_alphanumeric) {
+                    out.push(Finding {
+                        span: ch.span,
+                        message: format!(
+                            "Closing quote `\u{201d}` used as an opening quote in `{}`",
+                            context(i)
+                        ),
+                    });
+                    stack.push(OPEN);
+                    continue;
+                }
+                match stack.last() {
+                    Some(&(OPEN | LOW_OPEN)) => {
+                        stack.pop();
+                    }
+                    Some('"') => {
+                        stack.pop();
+                        out.push(Finding {
+                            span: ch.span,
+                            message: format!(
+                                "Quotation opened with a straight `\"` and closed with a curly `\u{201d}` in `{}`",
+                                context(i)
+                            ),
+                        });
+                    }
+                    _ if carry => carry = false,
+                    _ => {
+                        out.push(Finding {
+                            span: ch.span,
+                            message: format!(
+                                "Closing quote `\u{201d}` closes no opening quote in `{}`",
+                                context(i)
+                            ),
+                        });
+                        // Written where an opener belongs (`trends,”…a`): let the
+                        // closer that follows pair with it.
+                        if next.is_some_and(|c| {
+                            !c.is_whitespace()
+                                && !matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']')
+                        }) {
+                            stack.push(OPEN);
+                        }
+                    }
+                }
+            }
+            '"' => {
+                if straight_closes(prev, next) {
+                    match stack.last() {
+                        Some(&(OPEN | LOW_OPEN)) => {
+                            stack.pop();
+                            out.push(Finding {
+                                span: ch.span,
+                                message: format!(
+                                    "Quotation opened with a curly `\u{201c}` and closed with a straight `\"` in `{}`",
+                                    context(i)
+                                ),
+                            });
+                        }
+                        Some('"') => {
+                            stack.pop();
+                        }
+                        _ => {}
+                    }
+                } else if straight_opens(prev, next) {
+                    stack.push('"');
+                }
+            }
+            _ => {}
+        }
+    }
+    stack.iter().any(|&c| c == OPEN || c == LOW_OPEN) || carry
+}
+
+impl Rule for UnbalancedQuotes {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let doc: &Document = ctx.doc;
+        let mut findings = Vec::new();
+        let mut block: Option<NodeId> = None;
+        let mut chars: Vec<Ch> = Vec::new();
+        let mut carry = false;
+        for p in prose::runs(doc, true) {
+            let b = p.run.parent.and_then(|id| prose::block_of(doc, id));
+            if b != block && !chars.is_empty() {
+                carry = check_block(&chars, carry, &mut findings);
+                chars.clear();
+            }
+            block = b;
+            chars.extend(p.chars);
+        }
+        if !chars.is_empty() {
+            check_block(&chars, carry, &mut findings);
+        }
+        for f in findings {
+            out.push(Diagnostic::new(
+                UnbalancedQuotes::META.id,
+                f.span,
+                f.message,
+            ));
+        }
+    }
+}
