@@ -77,6 +77,15 @@ pub enum Error {
     Source(SourceError),
     /// The page is over a resource limit (`resource-limit`).
     ResourceLimit(ParseFailure),
+    /// The page is larger than `limits.max_bytes`.
+    TooLarge(usize),
+    /// A fix needs a character the page's encoding cannot write.
+    Unencodable {
+        /// The character.
+        ch: char,
+        /// The page's encoding.
+        encoding: &'static str,
+    },
 }
 
 impl fmt::Display for Error {
@@ -85,6 +94,14 @@ impl fmt::Display for Error {
             Error::Selector(e) => e.fmt(f),
             Error::Source(e) => e.fmt(f),
             Error::ResourceLimit(e) => write!(f, "resource-limit: page skipped, {e}"),
+            Error::TooLarge(n) => {
+                write!(f, "resource-limit: page skipped, larger than {n} bytes")
+            }
+            Error::Unencodable { ch, encoding } => write!(
+                f,
+                "a fix needs U+{:04X}, which {encoding} cannot encode; nothing was written",
+                *ch as u32
+            ),
         }
     }
 }
@@ -115,6 +132,75 @@ pub fn lint(html: &str, settings: &Settings) -> Result<Vec<Diagnostic>, Error> {
     let rules = settings.rules()?;
     let doc = Document::parse_with_limits(Source::from_text(html), &settings.limits)?;
     Ok(linter::lint_document_with(&doc, &rules, settings.profile))
+}
+
+/// A page fixed at the byte level: what `tagmend check --fix -` writes.
+#[derive(Debug)]
+pub struct FixedBytes {
+    /// The page as read (decoded, with its encoding).
+    pub source: Source,
+    /// What the fix loop did; `outcome.text` is the fixed text.
+    pub outcome: FixOutcome,
+    /// The fixed page in the page's own encoding: untouched lines byte for byte.
+    pub bytes: Vec<u8>,
+}
+
+/// Decode `bytes` the way a browser would (BOM, `<meta charset>`, then
+/// `fallback` such as an HTTP header's charset, then a guess), fix the page and
+/// encode it back. This is exactly what the command line does for one file.
+///
+/// # Errors
+/// An unknown rule selector, undecodable or binary bytes, a page over the
+/// resource limits, or a fix the page's encoding cannot write.
+pub fn fix_bytes(
+    bytes: Vec<u8>,
+    fallback: Option<&'static encoding_rs::Encoding>,
+    settings: &Settings,
+) -> Result<FixedBytes, Error> {
+    let rules = settings.rules()?;
+    if bytes.len() > settings.limits.max_bytes {
+        return Err(Error::TooLarge(settings.limits.max_bytes));
+    }
+    let source = Source::from_bytes(bytes, fallback)?;
+    let doc = Document::parse_with_limits(source.clone(), &settings.limits)?;
+    let outcome = linter::fix_document_with(
+        doc,
+        &rules,
+        settings.fix_level(),
+        &settings.limits,
+        settings.profile,
+    )?;
+    let bytes = source
+        .output_bytes(&outcome.text)
+        .map_err(|ch| Error::Unencodable {
+            ch,
+            encoding: source.encoding().name(),
+        })?;
+    Ok(FixedBytes {
+        source,
+        outcome,
+        bytes,
+    })
+}
+
+/// Decode `bytes` as [`fix_bytes`] does and lint the page.
+///
+/// # Errors
+/// An unknown rule selector, undecodable or binary bytes, or a page over the
+/// resource limits.
+pub fn lint_bytes(
+    bytes: Vec<u8>,
+    fallback: Option<&'static encoding_rs::Encoding>,
+    settings: &Settings,
+) -> Result<(Source, Vec<Diagnostic>), Error> {
+    let rules = settings.rules()?;
+    if bytes.len() > settings.limits.max_bytes {
+        return Err(Error::TooLarge(settings.limits.max_bytes));
+    }
+    let source = Source::from_bytes(bytes, fallback)?;
+    let doc = Document::parse_with_limits(source.clone(), &settings.limits)?;
+    let found = linter::lint_document_with(&doc, &rules, settings.profile);
+    Ok((source, found))
 }
 
 /// Fix an HTML string: safe fixes, plus unsafe ones when `settings.unsafe_fixes`.

@@ -238,53 +238,32 @@ fn process(job: &Job, a: &CheckArgs, color: bool) -> FileReport {
         }
         return rep;
     }
-    let rules = match settings.rules() {
-        Ok(r) => r,
-        Err(e) => {
-            rep.error = Some(e.to_string());
-            return rep;
+    if !(a.fix || a.diff) {
+        match crate::lint_bytes(bytes, None, settings) {
+            Ok((source, found)) => {
+                rep.diagnostics = found;
+                rep.source = Some(source);
+            }
+            Err(e) => rep.error = Some(e.to_string()),
         }
-    };
-    if bytes.len() > settings.limits.max_bytes {
-        rep.error = Some(format!(
-            "resource-limit: page skipped, larger than {} bytes",
-            settings.limits.max_bytes
-        ));
         return rep;
     }
-    let source = match Source::from_bytes(bytes.clone(), None) {
-        Ok(s) => s,
-        Err(e) => {
-            rep.error = Some(e.to_string());
-            return rep;
-        }
-    };
-    let original_text = source.text().to_owned();
-    let doc = match Document::parse_with_limits(source.clone(), &settings.limits) {
-        Ok(d) => d,
-        Err(e) => {
+    let crate::FixedBytes {
+        source,
+        outcome,
+        bytes: out_bytes,
+    } = match crate::fix_bytes(bytes.clone(), None, settings) {
+        Ok(f) => f,
+        Err(crate::Error::ResourceLimit(e)) => {
             rep.error = Some(format!("resource-limit: page skipped, {e}"));
             return rep;
         }
-    };
-    if !(a.fix || a.diff) {
-        rep.diagnostics = linter::lint_document_with(&doc, &rules, settings.profile);
-        rep.source = Some(source);
-        return rep;
-    }
-    let outcome = match linter::fix_document_with(
-        doc,
-        &rules,
-        settings.fix_level(),
-        &settings.limits,
-        settings.profile,
-    ) {
-        Ok(o) => o,
         Err(e) => {
-            rep.error = Some(format!("resource-limit: page skipped while fixing, {e}"));
+            rep.error = Some(e.to_string());
             return rep;
         }
     };
+    let original_text = source.text();
     if !outcome.converged {
         rep.warnings.push(format!(
             "fixes failed to converge after {} passes; the page was fixed as far as it got",
@@ -294,23 +273,12 @@ fn process(job: &Job, a: &CheckArgs, color: bool) -> FileReport {
     for r in &outcome.rejected {
         rep.warnings.push(format!("{}: {}", r.rule, r.reason));
     }
-    let out_bytes = match source.output_bytes(&outcome.text) {
-        Ok(b) => b,
-        Err(c) => {
-            rep.error = Some(format!(
-                "a fix needs U+{:04X}, which {} cannot encode; nothing was written",
-                c as u32,
-                source.encoding().name()
-            ));
-            return rep;
-        }
-    };
     rep.fixed.clone_from(&outcome.fixed);
     if a.diff {
         if outcome.text != original_text {
             rep.diff = Some(crate::diff::unified(
                 &rep.shown,
-                &original_text,
+                original_text,
                 &outcome.text,
                 color,
             ));
