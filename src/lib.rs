@@ -50,6 +50,7 @@
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod corpus;
 pub mod diagnostic;
 pub mod diff;
 pub mod document;

@@ -24,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Check files and folders (`-` for standard input); optionally fix them.
     Check(Box<CheckArgs>),
+    /// Lint or repair every page of JSONL dumps or WARC archives, streaming.
+    Corpus(Box<CorpusArgs>),
     /// List every rule: id, group, fix availability, default, summary.
     Rules,
     /// Show one rule's documentation.
@@ -172,6 +174,80 @@ pub struct CheckArgs {
     /// The path to show for standard input (also used to find its config).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
+    /// Deepest element nesting a page may have before it is skipped.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub max_depth: usize,
+    /// Largest page, in bytes, before it is skipped.
+    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
+    pub max_bytes: usize,
+    /// Longest parse time per page, in milliseconds, before it is skipped.
+    #[arg(long, default_value_t = 3000, value_name = "MS")]
+    pub max_time_ms: u64,
+}
+
+/// Record formats for `tagmend corpus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CorpusFormat {
+    /// One JSON object a line, the page in a string field (`--html-field`).
+    Jsonl,
+    /// WARC records (`.warc` or `.warc.gz`), the page in an HTML response.
+    Warc,
+}
+
+/// `tagmend corpus` arguments.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Records are written in input order, gzip-compressed when the first input is. \
+                  Without --fix and -o, no records are written and findings (one JSON line per \
+                  page) go to standard output unless --findings names a file."
+)]
+pub struct CorpusArgs {
+    /// JSONL or WARC files, gzip-compressed or not; `-` reads standard input.
+    #[arg(required = true, value_name = "IN")]
+    pub inputs: Vec<PathBuf>,
+    /// The record format.
+    #[arg(long, value_enum)]
+    pub format: CorpusFormat,
+    /// The JSONL field holding the page.
+    #[arg(long, default_value = "html", value_name = "NAME")]
+    pub html_field: String,
+    /// Apply safe fixes to every page.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes.
+    #[arg(long, overrides_with = "no_unsafe_fixes")]
+    pub unsafe_fixes: bool,
+    /// Do not apply unsafe fixes, whatever the config says.
+    #[arg(long, overrides_with = "unsafe_fixes")]
+    pub no_unsafe_fixes: bool,
+    /// Rules or groups to run instead of the defaults (comma-separated; `all`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Rules or groups to add to the selection.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub extend_select: Vec<String>,
+    /// Rules or groups to skip.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Whole documents or fragments (fragment: rules for whole documents stay quiet).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// Use this config file (default: the one that applies in the current folder).
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Write the records here instead of standard output (replaced when the run ends).
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Write one JSON line per page here: record, diagnostics, fixes, error
+    /// (`-`: standard output, when the records go to a file).
+    #[arg(long, value_name = "FILE")]
+    pub findings: Option<PathBuf>,
+    /// No summary, warnings or progress bar; errors only.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Deepest element nesting a page may have before it is skipped.
     #[arg(long, default_value_t = 512, value_name = "N")]
     pub max_depth: usize,

@@ -3,6 +3,7 @@
 //! error.
 
 mod args;
+mod corpus;
 mod files;
 pub mod output;
 mod progress;
@@ -18,7 +19,9 @@ use std::time::Duration;
 use clap::{CommandFactory, Parser};
 use rayon::prelude::*;
 
-pub use args::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, ProfileArg};
+pub use args::{
+    CheckArgs, Cli, ColorChoice, Command, CorpusArgs, CorpusFormat, OutputFormat, ProfileArg,
+};
 pub use files::write_atomic;
 
 use crate::baseline::{self, Baseline};
@@ -74,6 +77,7 @@ where
             }
         }
         Command::Check(a) => check(&a),
+        Command::Corpus(a) => corpus::run(&a),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut buf = Vec::new();
@@ -303,8 +307,36 @@ fn process(job: &Job, a: &CheckArgs, color: bool) -> FileReport {
     rep
 }
 
+/// The command-line flags that make a page's settings (`check` and `corpus`).
+struct RuleFlags<'a> {
+    select: &'a [String],
+    extend_select: &'a [String],
+    ignore: &'a [String],
+    unsafe_fixes: bool,
+    no_unsafe_fixes: bool,
+    profile: Option<ProfileArg>,
+    max_depth: usize,
+    max_bytes: usize,
+    max_time_ms: u64,
+}
+
 /// The settings for one file: its config, overridden by the command line.
 fn settings_for(a: &CheckArgs, c: &Config, abs: Option<&Path>) -> Settings {
+    let flags = RuleFlags {
+        select: &a.select,
+        extend_select: &a.extend_select,
+        ignore: &a.ignore,
+        unsafe_fixes: a.unsafe_fixes,
+        no_unsafe_fixes: a.no_unsafe_fixes,
+        profile: a.profile,
+        max_depth: a.max_depth,
+        max_bytes: a.max_bytes,
+        max_time_ms: a.max_time_ms,
+    };
+    settings_from(&flags, c, abs)
+}
+
+fn settings_from(a: &RuleFlags<'_>, c: &Config, abs: Option<&Path>) -> Settings {
     let (select, extend_select, mut ignore) = if a.select.is_empty() {
         // CLI lists extend the config's; an `--extend-select` re-enables a rule
         // the config ignores.
@@ -312,19 +344,23 @@ fn settings_for(a: &CheckArgs, c: &Config, abs: Option<&Path>) -> Settings {
             .ignore
             .iter()
             .filter(|i| !a.extend_select.contains(i))
-            .chain(&a.ignore)
+            .chain(a.ignore)
             .cloned()
             .collect();
         let extend: Vec<String> = c
             .extend_select
             .iter()
-            .chain(&a.extend_select)
+            .chain(a.extend_select)
             .cloned()
             .collect();
         (c.select.clone().unwrap_or_default(), extend, ignore)
     } else {
         // `--select` starts the selection afresh, as in ruff.
-        (a.select.clone(), a.extend_select.clone(), a.ignore.clone())
+        (
+            a.select.to_vec(),
+            a.extend_select.to_vec(),
+            a.ignore.to_vec(),
+        )
     };
     if let Some(abs) = abs {
         ignore.extend(c.per_file_ignores_for(abs));
