@@ -295,29 +295,67 @@ impl Source {
             out.extend_from_slice(new_text.as_bytes());
             return Ok(out);
         }
-        // Map the change back line by line, so untouched lines keep their bytes.
-        let diff = similar::TextDiff::from_lines(self.text.as_str(), new_text);
-        let old_lines: Vec<usize> = std::iter::once(0)
-            .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let new_lines: Vec<usize> = std::iter::once(0)
-            .chain(new_text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let off = |lines: &[usize], i: usize, len: usize| lines.get(i).copied().unwrap_or(len);
+        // Map the change back line by line (split at `\n` only: similar's own line
+        // splitter also breaks at a bare `\r`), then character by character inside
+        // each changed hunk, so that untouched text keeps its original bytes, even
+        // bytes that decoded to U+FFFD.
+        let old_lines = split_lines(&self.text);
+        let new_lines = split_lines(new_text);
+        let line_diff = similar::TextDiff::configure()
+            .algorithm(similar::Algorithm::Myers)
+            .timeout(std::time::Duration::from_secs(2))
+            .diff_slices(&old_lines, &new_lines);
+        let start_of = |lines: &[&str], whole: &str, i: usize| {
+            lines.get(i).map_or(whole.len(), |l| {
+                l.as_ptr() as usize - whole.as_ptr() as usize
+            })
+        };
         let mut edits: Vec<(Span, &str)> = Vec::new();
-        for op in diff.ops() {
+        for op in line_diff.ops() {
             if let similar::DiffOp::Equal { .. } = op {
                 continue;
             }
             let o = op.old_range();
             let n = op.new_range();
-            let span = Span::new(
-                off(&old_lines, o.start, self.text.len()),
-                off(&old_lines, o.end, self.text.len()),
-            );
-            let repl = &new_text
-                [off(&new_lines, n.start, new_text.len())..off(&new_lines, n.end, new_text.len())];
-            edits.push((span, repl));
+            let old_start = start_of(&old_lines, &self.text, o.start);
+            let old_end = start_of(&old_lines, &self.text, o.end);
+            let new_start = start_of(&new_lines, new_text, n.start);
+            let new_end = start_of(&new_lines, new_text, n.end);
+            let old = &self.text[old_start..old_end];
+            let new = &new_text[new_start..new_end];
+            if old.is_empty() || new.is_empty() || old.len() + new.len() > 1 << 20 {
+                edits.push((Span::new(old_start, old_end), new));
+                continue;
+            }
+            let chars = similar::TextDiff::configure()
+                .algorithm(similar::Algorithm::Myers)
+                .timeout(std::time::Duration::from_secs(1))
+                .diff_chars(old, new);
+            // Char ops index characters: walk both strings to byte offsets.
+            let old_idx: Vec<usize> = old.char_indices().map(|(i, _)| i).collect();
+            let new_idx: Vec<usize> = new.char_indices().map(|(i, _)| i).collect();
+            let at = |idx: &[usize], len: usize, i: usize| idx.get(i).copied().unwrap_or(len);
+            let mut pending: Option<(usize, usize, usize, usize)> = None;
+            for cop in chars.ops() {
+                if let similar::DiffOp::Equal { .. } = cop {
+                    if let Some((os, oe, ns, ne)) = pending.take() {
+                        edits.push((Span::new(old_start + os, old_start + oe), &new[ns..ne]));
+                    }
+                    continue;
+                }
+                let (co, cn) = (cop.old_range(), cop.new_range());
+                let os = at(&old_idx, old.len(), co.start);
+                let oe = at(&old_idx, old.len(), co.end);
+                let ns = at(&new_idx, new.len(), cn.start);
+                let ne = at(&new_idx, new.len(), cn.end);
+                pending = Some(match pending {
+                    Some((pos, _, pns, _)) => (pos, oe, pns, ne),
+                    None => (os, oe, ns, ne),
+                });
+            }
+            if let Some((os, oe, ns, ne)) = pending {
+                edits.push((Span::new(old_start + os, old_start + oe), &new[ns..ne]));
+            }
         }
         self.encode_edits(&edits)
     }
@@ -342,8 +380,11 @@ impl Source {
         let mut out = Vec::with_capacity(bytes.len());
         let mut last = 0;
         for (span, repl) in edits {
-            let start = self.byte_offset(span.start);
-            let end = self.byte_offset(span.end);
+            let (Some(start), Some(end)) =
+                (self.byte_offset(span.start), self.byte_offset(span.end))
+            else {
+                return Err('\u{FFFD}');
+            };
             out.extend_from_slice(&bytes[last..start]);
             out.extend_from_slice(&self.encode_str(repl)?);
             last = end;
@@ -369,24 +410,46 @@ impl Source {
         Ok(out.into_owned())
     }
 
-    /// Original byte offset of a decoded-text offset.
-    fn byte_offset(&self, text_offset: usize) -> usize {
+    /// Original byte offset of a decoded-text offset; `None` when the offset
+    /// falls inside what a malformed byte sequence decoded to.
+    fn byte_offset(&self, text_offset: usize) -> Option<usize> {
         let i = match self
             .pieces
             .binary_search_by(|p| p.text_start.cmp(&text_offset))
         {
             Ok(i) => i,
-            Err(0) => return self.bom_len + text_offset,
+            Err(0) => return Some(self.bom_len + text_offset),
             Err(i) => i - 1,
         };
         let piece = self.pieces[i];
         if self.encoding == encoding_rs::UTF_8 && self.pieces.len() == 1 {
-            return piece.byte_start + (text_offset - piece.text_start);
+            return Some(piece.byte_start + (text_offset - piece.text_start));
         }
         let prefix = &self.text[piece.text_start..text_offset];
-        let (enc, _, _) = self.encoding.encode(prefix);
-        piece.byte_start + enc.len()
+        if !prefix.contains('\u{FFFD}') {
+            let (enc, _, _) = self.encoding.encode(prefix);
+            return Some(piece.byte_start + enc.len());
+        }
+        // U+FFFD stands for malformed bytes of any length: decode the piece byte
+        // by byte until the decoded text reaches the offset.
+        let bytes = self.bytes.as_ref()?;
+        let want = text_offset - piece.text_start;
+        let mut decoder = self.encoding.new_decoder_without_bom_handling();
+        let mut out = String::with_capacity(want + 8);
+        let mut pos = piece.byte_start;
+        while out.len() < want {
+            let b = bytes.get(pos..=pos)?;
+            out.reserve(16);
+            let _ = decoder.decode_to_string(b, &mut out, false);
+            pos += 1;
+        }
+        (out.len() == want).then_some(pos)
     }
+}
+
+/// `text` cut after each `\n`, terminators kept.
+fn split_lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
 }
 
 /// Decode in pieces cut after `<` and `>` (ASCII in every encoding we accept), so
@@ -529,6 +592,37 @@ mod tests {
         assert_eq!(s.line_col(3), (2, 1));
         assert_eq!(s.line_col(5), (2, 2));
         assert_eq!(s.line_col(8), (3, 1));
+    }
+
+    #[test]
+    fn output_bytes_maps_edits_on_lines_ending_in_bare_cr() {
+        // Bare `\r` inside lines: a line splitter that breaks at `\r` too shifted
+        // every later edit (a fixed page came back unchanged).
+        let bytes =
+            b"<meta charset=windows-1252>\r<br>\n<ul><li>caf\xe9\r\nli>\n<li>b li>\n</ul>".to_vec();
+        let s = Source::from_bytes(bytes, None).unwrap();
+        let new = s.text().replace("li>\n", "</li>\n");
+        let out = s.output_bytes(&new).unwrap();
+        assert_eq!(
+            out,
+            b"<meta charset=windows-1252>\r<br>\n<ul><li>caf\xe9\r\n</li>\n<li>b </li>\n</ul>"
+                .to_vec()
+        );
+    }
+
+    #[test]
+    fn output_bytes_keeps_malformed_bytes_beside_an_edit() {
+        // GBK with a malformed sequence on the edited line: the edit is written,
+        // the malformed bytes stay as they were (they decode to U+FFFD).
+        let bytes = b"<meta charset=gbk><p>\xc4\xe3\xff\xfe\xba\xc3 p> x</p>".to_vec();
+        let s = Source::from_bytes(bytes, None).unwrap();
+        assert!(s.text().contains('\u{FFFD}'));
+        let new = s.text().replace(" p>", " </p>");
+        let out = s.output_bytes(&new).unwrap();
+        assert_eq!(
+            out,
+            b"<meta charset=gbk><p>\xc4\xe3\xff\xfe\xba\xc3 </p> x</p>".to_vec()
+        );
     }
 
     #[test]

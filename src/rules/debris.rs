@@ -392,7 +392,10 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
         let d = &found[idx];
         let followed_ok = only_ws(d.span.end, next_start) && next_kept;
         let ok = match d.kind {
-            Kind::LostEndSlash => followed_ok && !literal,
+            Kind::LostEndSlash => {
+                (followed_ok || ends_sentence(raw, d.span.start - base, d.span.end - base))
+                    && !literal
+            }
             Kind::SpacedStart | Kind::SpacedEnd => true,
             Kind::EscapedStart | Kind::EscapedEnd => !literal,
         };
@@ -435,6 +438,43 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
     for d in found.iter_mut() {
         d.alone = alone;
     }
+}
+
+/// True when lost-`</` debris at `start..end` of `raw` stands between two
+/// sentences: after a sentence's closing punctuation, before a new line or a
+/// capitalised word (`…votre médecin. p >\n— Olivier`). Prose look-alikes
+/// (`(p > 0.05)`, `if x > y`) have neither.
+fn ends_sentence(raw: &str, start: usize, end: usize) -> bool {
+    let before = raw[..start].trim_end();
+    let Some(last) = before.chars().next_back() else {
+        return false;
+    };
+    if !matches!(
+        last,
+        '.' | '!' | '?' | '…' | ':' | '"' | '”' | '’' | '»' | ')' | '。' | '！' | '？'
+    ) {
+        return false;
+    }
+    // `e.g. p > 5` or `Fig. 3 p > 0.05`: a digit or a short abbreviation before.
+    let word = before
+        .trim_end_matches(['.', '!', '?', '…', ':', '"', '”', '’', '»', ')'])
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    // Abbreviations (`e.g.`, `U.S.`) end no sentence.
+    if word.chars().count() < 3 || word.contains('.') {
+        return false;
+    }
+    let after = &raw[end..];
+    let gap = after.len() - after.trim_start().len();
+    if after[..gap].contains('\n') {
+        return true;
+    }
+    after
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || matches!(c, '—' | '–' | '“' | '«' | '„'))
 }
 
 fn resolve_context(doc: &Document, d: &mut Debris) {
