@@ -431,19 +431,64 @@ impl Source {
             return Some(piece.byte_start + enc.len());
         }
         // U+FFFD stands for malformed bytes of any length: decode the piece byte
-        // by byte until the decoded text reaches the offset.
+        // by byte, counting each malformed sequence as the U+FFFD it became.
         let bytes = self.bytes.as_ref()?;
         let want = text_offset - piece.text_start;
         let mut decoder = self.encoding.new_decoder_without_bom_handling();
-        let mut out = String::with_capacity(want + 8);
-        let mut pos = piece.byte_start;
-        while out.len() < want {
-            let b = bytes.get(pos..=pos)?;
-            out.reserve(16);
-            let _ = decoder.decode_to_string(b, &mut out, false);
-            pos += 1;
+        let mut dst = [0u8; 32];
+        let (mut text, mut pos) = (0usize, piece.byte_start);
+        while text < want {
+            let src = bytes.get(pos..=pos)?;
+            let (result, read, written) =
+                decoder.decode_to_utf8_without_replacement(src, &mut dst, false);
+            pos += read;
+            text += written;
+            match result {
+                encoding_rs::DecoderResult::Malformed(_, after) => {
+                    text += '\u{FFFD}'.len_utf8();
+                    if text == want {
+                        return Some(pos - usize::from(after));
+                    }
+                }
+                encoding_rs::DecoderResult::InputEmpty => {
+                    if read == 0 {
+                        return None;
+                    }
+                }
+                encoding_rs::DecoderResult::OutputFull => return None,
+            }
         }
-        (out.len() == want).then_some(pos)
+        (text == want).then_some(pos)
+    }
+
+    /// Malformed byte sequences: the decoded spans (each one U+FFFD) and the
+    /// original bytes they stand for. Empty for text given as a string.
+    #[must_use]
+    pub fn malformed_sequences(&self) -> Vec<(Span, Vec<u8>)> {
+        let Some(bytes) = &self.bytes else {
+            return Vec::new();
+        };
+        if self.encoding == encoding_rs::UTF_8 && self.pieces.len() <= 1 {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, _) in self.text.match_indices('\u{FFFD}') {
+            let span = Span::new(i, i + '\u{FFFD}'.len_utf8());
+            let (Some(from), Some(to)) = (self.byte_offset(span.start), self.byte_offset(span.end))
+            else {
+                continue;
+            };
+            let Some(raw) = bytes.get(from..to) else {
+                continue;
+            };
+            // A real U+FFFD, encoded (UTF-8 `EF BF BD`, or GB18030's), is no error.
+            let (encoded, _, unmappable) = self.encoding.encode("\u{FFFD}");
+            if !unmappable && raw == &*encoded {
+                continue;
+            }
+            out.push((span, raw.to_vec()));
+        }
+        out
     }
 }
 
