@@ -74,3 +74,17 @@ fn valid_pages_give_nothing() {
         assert!(found.is_empty(), "{found:?}");
     }
 }
+
+#[test]
+fn a_misdeclared_page_is_reported_not_rewritten() {
+    // UTF-8 text under a GB2312 declaration: GBK cannot read some of its bytes,
+    // but the fix belongs to the declaration (charset-mismatch), not the bytes.
+    let page = "<meta charset=gb2312><p>DeepMind新电脑已可利用记忆自学，人工智能迈上新台阶。</p>"
+        .as_bytes()
+        .to_vec();
+    let (_, found) = lint_bytes(page.clone(), None, &settings(true)).unwrap();
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|d| d.fix.is_none()), "{found:?}");
+    let fixed = fix_bytes(page.clone(), None, &settings(true)).unwrap();
+    assert_eq!(fixed.bytes, page);
+}

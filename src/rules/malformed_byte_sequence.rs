@@ -31,7 +31,10 @@ declare_rule! {
     /// (the usual source of such bytes) are decoded that way; the guess changes the
     /// text, so the fix is unsafe. Otherwise each sequence becomes `&#xFFFD;`,
     /// exactly the `�` a browser shows, in bytes every encoding can hold: that fix
-    /// is safe. Sequences inside `<script>` or `<style>` are only reported.
+    /// is safe. Sequences inside `<script>` or `<style>` are only reported, and so
+    /// are all of them when the page is probably misdeclared (its bytes are valid
+    /// UTF-8 under another declared encoding, or over a tenth of its non-ASCII
+    /// characters are malformed): a right declaration would show them as text.
     pub struct MalformedByteSequence {
         id: "malformed-byte-sequence",
         group: Content,
@@ -91,6 +94,13 @@ impl Rule for MalformedByteSequence {
         let found = spans.clone();
         let text = source.text();
         let utf8 = source.encoding() == encoding_rs::UTF_8;
+        // Bytes that are valid UTF-8 under another declared encoding, or many
+        // malformed sequences, mean a wrong declaration (`charset-mismatch`):
+        // rewriting the sequences would destroy text a right declaration shows.
+        let body = source.original_bytes().unwrap_or_default();
+        let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
+        let misdeclared = (!utf8 && std::str::from_utf8(body).is_ok())
+            || (spans.len() >= 20 && spans.len() * 10 > non_ascii);
         // Adjacent sequences (`E9 E8`) make one finding.
         let mut groups: Vec<(Span, Vec<u8>)> = Vec::new();
         for (span, bytes) in found {
@@ -113,6 +123,14 @@ impl Rule for MalformedByteSequence {
                     source.encoding().name()
                 ),
             );
+            if misdeclared {
+                out.push(d.with_note(format!(
+                    "{} such sequences: the page is probably not {}; see `charset-mismatch`",
+                    spans.len(),
+                    source.encoding().name()
+                )));
+                continue;
+            }
             if in_raw_text(doc, span.start) {
                 out.push(d);
                 continue;
