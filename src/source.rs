@@ -144,15 +144,17 @@ impl Source {
         }
     }
 
-    /// Decode `bytes` the way a browser would: byte order mark, then `<meta charset>`
-    /// in the first 1024 bytes, then `fallback` if given, then a guess by chardetng.
+    /// Decode `bytes` the way a browser would (WHATWG "determine the character
+    /// encoding"): byte order mark, then `transport` (an HTTP `Content-Type`
+    /// charset) if given, then `<meta charset>` in the first 1024 bytes, then a
+    /// guess by chardetng.
     ///
     /// # Errors
     /// Binary input (NUL bytes outside UTF-16, known image signatures) and encodings
     /// that cannot be written back (UTF-16, ISO-2022-JP) are refused.
     pub fn from_bytes(
         bytes: Vec<u8>,
-        fallback: Option<&'static Encoding>,
+        transport: Option<&'static Encoding>,
     ) -> Result<Self, SourceError> {
         if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
             if enc != encoding_rs::UTF_8 {
@@ -163,10 +165,10 @@ impl Source {
         if let Some(why) = binary_signature(&bytes) {
             return Err(SourceError::Binary(why));
         }
-        let (enc, how) = if let Some(enc) = meta_charset(&bytes) {
-            (enc, EncodingSource::Meta)
-        } else if let Some(enc) = fallback {
+        let (enc, how) = if let Some(enc) = transport {
             (enc, EncodingSource::Given)
+        } else if let Some(enc) = meta_charset(&bytes) {
+            (enc, EncodingSource::Meta)
         } else if std::str::from_utf8(&bytes).is_ok() {
             (encoding_rs::UTF_8, EncodingSource::Detected)
         } else {
