@@ -146,23 +146,23 @@ pub struct FixedBytes {
     pub bytes: Vec<u8>,
 }
 
-/// Decode `bytes` the way a browser would (BOM, `<meta charset>`, then
-/// `fallback` such as an HTTP header's charset, then a guess), fix the page and
-/// encode it back. This is exactly what the command line does for one file.
+/// Decode `bytes` the way a browser would (BOM, then `transport`: the charset
+/// of an HTTP `Content-Type` header, then `<meta charset>`, then a guess), fix
+/// the page and encode it back. This is exactly what the command line does for one file.
 ///
 /// # Errors
 /// An unknown rule selector, undecodable or binary bytes, a page over the
 /// resource limits, or a fix the page's encoding cannot write.
 pub fn fix_bytes(
     bytes: Vec<u8>,
-    fallback: Option<&'static encoding_rs::Encoding>,
+    transport: Option<&'static encoding_rs::Encoding>,
     settings: &Settings,
 ) -> Result<FixedBytes, Error> {
     let rules = settings.rules()?;
     if bytes.len() > settings.limits.max_bytes {
         return Err(Error::TooLarge(settings.limits.max_bytes));
     }
-    let source = Source::from_bytes(bytes, fallback)?;
+    let source = Source::from_bytes(bytes, transport)?;
     let doc = Document::parse_with_limits(source.clone(), &settings.limits)?;
     let outcome = linter::fix_document_with(
         doc,
@@ -191,14 +191,14 @@ pub fn fix_bytes(
 /// resource limits.
 pub fn lint_bytes(
     bytes: Vec<u8>,
-    fallback: Option<&'static encoding_rs::Encoding>,
+    transport: Option<&'static encoding_rs::Encoding>,
     settings: &Settings,
 ) -> Result<(Source, Vec<Diagnostic>), Error> {
     let rules = settings.rules()?;
     if bytes.len() > settings.limits.max_bytes {
         return Err(Error::TooLarge(settings.limits.max_bytes));
     }
-    let source = Source::from_bytes(bytes, fallback)?;
+    let source = Source::from_bytes(bytes, transport)?;
     let doc = Document::parse_with_limits(source.clone(), &settings.limits)?;
     let found = linter::lint_document_with(&doc, &rules, settings.profile);
     Ok((source, found))

@@ -107,7 +107,7 @@ pub fn lint_document_with(
     rules: &[&'static dyn Rule],
     profile: Profile,
 ) -> Vec<Diagnostic> {
-    let ctx = Context { doc, profile };
+    let ctx = Context::new(doc, profile);
     let mut out = Vec::new();
     for rule in rules {
         rule.check(&ctx, &mut out);

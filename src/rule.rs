@@ -116,6 +116,26 @@ pub struct Context<'a> {
     /// stays quiet under [`Profile::Fragment`] (and may also consult
     /// [`Document::is_fragment`], which guesses from the markup).
     pub profile: Profile,
+    /// Tag debris, found once per document for the rules that need it.
+    pub(crate) debris: std::sync::OnceLock<Vec<crate::rules::debris::Debris>>,
+}
+
+impl<'a> Context<'a> {
+    /// The context for linting `doc` as `profile`.
+    #[must_use]
+    pub fn new(doc: &'a Document, profile: Profile) -> Self {
+        Self {
+            doc,
+            profile,
+            debris: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Every piece of tag debris in the document (computed on first use).
+    pub(crate) fn debris(&self) -> &[crate::rules::debris::Debris] {
+        self.debris
+            .get_or_init(|| crate::rules::debris::find(self.doc))
+    }
 }
 
 /// A lint rule: reads the document, reports diagnostics. Never writes.

@@ -144,15 +144,17 @@ impl Source {
         }
     }
 
-    /// Decode `bytes` the way a browser would: byte order mark, then `<meta charset>`
-    /// in the first 1024 bytes, then `fallback` if given, then a guess by chardetng.
+    /// Decode `bytes` the way a browser would (WHATWG "determine the character
+    /// encoding"): byte order mark, then `transport` (an HTTP `Content-Type`
+    /// charset) if given, then `<meta charset>` in the first 1024 bytes, then a
+    /// guess by chardetng.
     ///
     /// # Errors
     /// Binary input (NUL bytes outside UTF-16, known image signatures) and encodings
     /// that cannot be written back (UTF-16, ISO-2022-JP) are refused.
     pub fn from_bytes(
         bytes: Vec<u8>,
-        fallback: Option<&'static Encoding>,
+        transport: Option<&'static Encoding>,
     ) -> Result<Self, SourceError> {
         if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
             if enc != encoding_rs::UTF_8 {
@@ -163,10 +165,10 @@ impl Source {
         if let Some(why) = binary_signature(&bytes) {
             return Err(SourceError::Binary(why));
         }
-        let (enc, how) = if let Some(enc) = meta_charset(&bytes) {
-            (enc, EncodingSource::Meta)
-        } else if let Some(enc) = fallback {
+        let (enc, how) = if let Some(enc) = transport {
             (enc, EncodingSource::Given)
+        } else if let Some(enc) = meta_charset(&bytes) {
+            (enc, EncodingSource::Meta)
         } else if std::str::from_utf8(&bytes).is_ok() {
             (encoding_rs::UTF_8, EncodingSource::Detected)
         } else {
@@ -295,29 +297,67 @@ impl Source {
             out.extend_from_slice(new_text.as_bytes());
             return Ok(out);
         }
-        // Map the change back line by line, so untouched lines keep their bytes.
-        let diff = similar::TextDiff::from_lines(self.text.as_str(), new_text);
-        let old_lines: Vec<usize> = std::iter::once(0)
-            .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let new_lines: Vec<usize> = std::iter::once(0)
-            .chain(new_text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let off = |lines: &[usize], i: usize, len: usize| lines.get(i).copied().unwrap_or(len);
+        // Map the change back line by line (split at `\n` only: similar's own line
+        // splitter also breaks at a bare `\r`), then character by character inside
+        // each changed hunk, so that untouched text keeps its original bytes, even
+        // bytes that decoded to U+FFFD.
+        let old_lines = split_lines(&self.text);
+        let new_lines = split_lines(new_text);
+        let line_diff = similar::TextDiff::configure()
+            .algorithm(similar::Algorithm::Myers)
+            .timeout(std::time::Duration::from_secs(2))
+            .diff_slices(&old_lines, &new_lines);
+        let start_of = |lines: &[&str], whole: &str, i: usize| {
+            lines.get(i).map_or(whole.len(), |l| {
+                l.as_ptr() as usize - whole.as_ptr() as usize
+            })
+        };
         let mut edits: Vec<(Span, &str)> = Vec::new();
-        for op in diff.ops() {
+        for op in line_diff.ops() {
             if let similar::DiffOp::Equal { .. } = op {
                 continue;
             }
             let o = op.old_range();
             let n = op.new_range();
-            let span = Span::new(
-                off(&old_lines, o.start, self.text.len()),
-                off(&old_lines, o.end, self.text.len()),
-            );
-            let repl = &new_text
-                [off(&new_lines, n.start, new_text.len())..off(&new_lines, n.end, new_text.len())];
-            edits.push((span, repl));
+            let old_start = start_of(&old_lines, &self.text, o.start);
+            let old_end = start_of(&old_lines, &self.text, o.end);
+            let new_start = start_of(&new_lines, new_text, n.start);
+            let new_end = start_of(&new_lines, new_text, n.end);
+            let old = &self.text[old_start..old_end];
+            let new = &new_text[new_start..new_end];
+            if old.is_empty() || new.is_empty() || old.len() + new.len() > 1 << 20 {
+                edits.push((Span::new(old_start, old_end), new));
+                continue;
+            }
+            let chars = similar::TextDiff::configure()
+                .algorithm(similar::Algorithm::Myers)
+                .timeout(std::time::Duration::from_secs(1))
+                .diff_chars(old, new);
+            // Char ops index characters: walk both strings to byte offsets.
+            let old_idx: Vec<usize> = old.char_indices().map(|(i, _)| i).collect();
+            let new_idx: Vec<usize> = new.char_indices().map(|(i, _)| i).collect();
+            let at = |idx: &[usize], len: usize, i: usize| idx.get(i).copied().unwrap_or(len);
+            let mut pending: Option<(usize, usize, usize, usize)> = None;
+            for cop in chars.ops() {
+                if let similar::DiffOp::Equal { .. } = cop {
+                    if let Some((os, oe, ns, ne)) = pending.take() {
+                        edits.push((Span::new(old_start + os, old_start + oe), &new[ns..ne]));
+                    }
+                    continue;
+                }
+                let (co, cn) = (cop.old_range(), cop.new_range());
+                let os = at(&old_idx, old.len(), co.start);
+                let oe = at(&old_idx, old.len(), co.end);
+                let ns = at(&new_idx, new.len(), cn.start);
+                let ne = at(&new_idx, new.len(), cn.end);
+                pending = Some(match pending {
+                    Some((pos, _, pns, _)) => (pos, oe, pns, ne),
+                    None => (os, oe, ns, ne),
+                });
+            }
+            if let Some((os, oe, ns, ne)) = pending {
+                edits.push((Span::new(old_start + os, old_start + oe), &new[ns..ne]));
+            }
         }
         self.encode_edits(&edits)
     }
@@ -342,8 +382,11 @@ impl Source {
         let mut out = Vec::with_capacity(bytes.len());
         let mut last = 0;
         for (span, repl) in edits {
-            let start = self.byte_offset(span.start);
-            let end = self.byte_offset(span.end);
+            let (Some(start), Some(end)) =
+                (self.byte_offset(span.start), self.byte_offset(span.end))
+            else {
+                return Err('\u{FFFD}');
+            };
             out.extend_from_slice(&bytes[last..start]);
             out.extend_from_slice(&self.encode_str(repl)?);
             last = end;
@@ -369,24 +412,91 @@ impl Source {
         Ok(out.into_owned())
     }
 
-    /// Original byte offset of a decoded-text offset.
-    fn byte_offset(&self, text_offset: usize) -> usize {
+    /// Original byte offset of a decoded-text offset; `None` when the offset
+    /// falls inside what a malformed byte sequence decoded to.
+    fn byte_offset(&self, text_offset: usize) -> Option<usize> {
         let i = match self
             .pieces
             .binary_search_by(|p| p.text_start.cmp(&text_offset))
         {
             Ok(i) => i,
-            Err(0) => return self.bom_len + text_offset,
+            Err(0) => return Some(self.bom_len + text_offset),
             Err(i) => i - 1,
         };
         let piece = self.pieces[i];
         if self.encoding == encoding_rs::UTF_8 && self.pieces.len() == 1 {
-            return piece.byte_start + (text_offset - piece.text_start);
+            return Some(piece.byte_start + (text_offset - piece.text_start));
         }
         let prefix = &self.text[piece.text_start..text_offset];
-        let (enc, _, _) = self.encoding.encode(prefix);
-        piece.byte_start + enc.len()
+        if !prefix.contains('\u{FFFD}') {
+            let (enc, _, _) = self.encoding.encode(prefix);
+            return Some(piece.byte_start + enc.len());
+        }
+        // U+FFFD stands for malformed bytes of any length: decode the piece byte
+        // by byte, counting each malformed sequence as the U+FFFD it became.
+        let bytes = self.bytes.as_ref()?;
+        let want = text_offset - piece.text_start;
+        let mut decoder = self.encoding.new_decoder_without_bom_handling();
+        let mut dst = [0u8; 32];
+        let (mut text, mut pos) = (0usize, piece.byte_start);
+        while text < want {
+            let src = bytes.get(pos..=pos)?;
+            let (result, read, written) =
+                decoder.decode_to_utf8_without_replacement(src, &mut dst, false);
+            pos += read;
+            text += written;
+            match result {
+                encoding_rs::DecoderResult::Malformed(_, after) => {
+                    text += '\u{FFFD}'.len_utf8();
+                    if text == want {
+                        return Some(pos - usize::from(after));
+                    }
+                }
+                encoding_rs::DecoderResult::InputEmpty => {
+                    if read == 0 {
+                        return None;
+                    }
+                }
+                encoding_rs::DecoderResult::OutputFull => return None,
+            }
+        }
+        (text == want).then_some(pos)
     }
+
+    /// Malformed byte sequences: the decoded spans (each one U+FFFD) and the
+    /// original bytes they stand for. Empty for text given as a string.
+    #[must_use]
+    pub fn malformed_sequences(&self) -> Vec<(Span, Vec<u8>)> {
+        let Some(bytes) = &self.bytes else {
+            return Vec::new();
+        };
+        if self.encoding == encoding_rs::UTF_8 && self.pieces.len() <= 1 {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, _) in self.text.match_indices('\u{FFFD}') {
+            let span = Span::new(i, i + '\u{FFFD}'.len_utf8());
+            let (Some(from), Some(to)) = (self.byte_offset(span.start), self.byte_offset(span.end))
+            else {
+                continue;
+            };
+            let Some(raw) = bytes.get(from..to) else {
+                continue;
+            };
+            // A real U+FFFD, encoded (UTF-8 `EF BF BD`, or GB18030's), is no error.
+            let (encoded, _, unmappable) = self.encoding.encode("\u{FFFD}");
+            if !unmappable && raw == &*encoded {
+                continue;
+            }
+            out.push((span, raw.to_vec()));
+        }
+        out
+    }
+}
+
+/// `text` cut after each `\n`, terminators kept.
+fn split_lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
 }
 
 /// Decode in pieces cut after `<` and `>` (ASCII in every encoding we accept), so
@@ -529,6 +639,37 @@ mod tests {
         assert_eq!(s.line_col(3), (2, 1));
         assert_eq!(s.line_col(5), (2, 2));
         assert_eq!(s.line_col(8), (3, 1));
+    }
+
+    #[test]
+    fn output_bytes_maps_edits_on_lines_ending_in_bare_cr() {
+        // Bare `\r` inside lines: a line splitter that breaks at `\r` too shifted
+        // every later edit (a fixed page came back unchanged).
+        let bytes =
+            b"<meta charset=windows-1252>\r<br>\n<ul><li>caf\xe9\r\nli>\n<li>b li>\n</ul>".to_vec();
+        let s = Source::from_bytes(bytes, None).unwrap();
+        let new = s.text().replace("li>\n", "</li>\n");
+        let out = s.output_bytes(&new).unwrap();
+        assert_eq!(
+            out,
+            b"<meta charset=windows-1252>\r<br>\n<ul><li>caf\xe9\r\n</li>\n<li>b </li>\n</ul>"
+                .to_vec()
+        );
+    }
+
+    #[test]
+    fn output_bytes_keeps_malformed_bytes_beside_an_edit() {
+        // GBK with a malformed sequence on the edited line: the edit is written,
+        // the malformed bytes stay as they were (they decode to U+FFFD).
+        let bytes = b"<meta charset=gbk><p>\xc4\xe3\xff\xfe\xba\xc3 p> x</p>".to_vec();
+        let s = Source::from_bytes(bytes, None).unwrap();
+        assert!(s.text().contains('\u{FFFD}'));
+        let new = s.text().replace(" p>", " </p>");
+        let out = s.output_bytes(&new).unwrap();
+        assert_eq!(
+            out,
+            b"<meta charset=gbk><p>\xc4\xe3\xff\xfe\xba\xc3 </p> x</p>".to_vec()
+        );
     }
 
     #[test]

@@ -264,3 +264,18 @@ fn readme_rule_table_matches_registry() {
         );
     }
 }
+
+#[test]
+fn full_output_survives_a_very_long_line() {
+    // A minified page: one 100,000-character line with a finding at its end.
+    // miette panicked formatting padding past 65,535 columns.
+    let mut page = String::from("<div>");
+    page.push_str(&"<span>word</span> ".repeat(6_000));
+    page.push_str("<table><tr><td>Region td> <td>Panama</td></tr></table></div>\n");
+    let dir = setup(&[("long.html", page.as_bytes())]);
+    let (code, out, err) = tagmend(&["check", "long.html"], dir.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("tag-debris"), "{out}");
+    assert!(out.contains("long.html:1:"), "{out}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -253,12 +253,85 @@ fn parse_error_count(text: &str) -> Result<usize, String> {
         .map_err(|e| format!("parse refused: {e}"))
 }
 
+/// A case whose input is not UTF-8 (bytes a text fixture cannot hold): linted
+/// and fixed at the byte level, as `tagmend check` does; the fixed page is
+/// compared byte for byte.
+fn run_bytes_case(case: &Case, bytes: Vec<u8>, failures: &mut Vec<String>) {
+    let label = &case.label;
+    let settings = Settings {
+        select: vec![case.rule.clone()],
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    match tagmend::lint_bytes(bytes.clone(), None, &settings) {
+        Ok((source, diags)) => {
+            if matches!(case.kind, Kind::Invalid) && diags.is_empty() {
+                failures.push(format!("{label}: an invalid case gives no diagnostic"));
+            }
+            if matches!(case.kind, Kind::Valid) && !diags.is_empty() {
+                failures.push(format!("{label}: a valid case gives diagnostics"));
+            }
+            if matches!(case.kind, Kind::Invalid) {
+                let rendered = render(&source, &diags);
+                expect_file(label, &case.sibling(DIAGNOSTICS_EXT), &rendered, failures);
+            }
+        }
+        Err(e) => failures.push(format!("{label}: lint failed: {e}")),
+    }
+    let fixed = match tagmend::fix_bytes(bytes.clone(), None, &settings) {
+        Ok(f) => f.bytes,
+        Err(e) => {
+            failures.push(format!("{label}: fix failed: {e}"));
+            return;
+        }
+    };
+    let expected = if matches!(case.kind, Kind::Invalid) {
+        let path = case.sibling(FIXED_EXT);
+        if blessing() {
+            if let Err(e) = fs::write(&path, &fixed) {
+                failures.push(format!("{label}: writing the fixed page: {e}"));
+            }
+            return;
+        }
+        match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                failures.push(format!("{label}: reading the fixed page: {e}"));
+                return;
+            }
+        }
+    } else {
+        bytes
+    };
+    if fixed != expected {
+        failures.push(format!(
+            "{label}: the fixed page differs (- expected, + actual):\n{}",
+            diff(
+                &String::from_utf8_lossy(&expected),
+                &String::from_utf8_lossy(&fixed)
+            )
+        ));
+    }
+    match tagmend::fix_bytes(fixed.clone(), None, &settings) {
+        Ok(again) if again.bytes == fixed => {}
+        Ok(_) => failures.push(format!("{label}: fixing the fixed page changes it again")),
+        Err(e) => failures.push(format!("{label}: fixing the fixed page failed: {e}")),
+    }
+}
+
 fn run_case(case: &Case, failures: &mut Vec<String>) {
     let label = &case.label;
-    let input = match fs::read_to_string(&case.input) {
-        Ok(text) => text,
+    let bytes = match fs::read(&case.input) {
+        Ok(b) => b,
         Err(e) => {
             failures.push(format!("{label}: reading the input: {e}"));
+            return;
+        }
+    };
+    let input = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            run_bytes_case(case, e.into_bytes(), failures);
             return;
         }
     };

@@ -85,6 +85,9 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+/// Lines longer than this are not drawn by miette (see [`render_full`]).
+const LONG_LINE: usize = 2_000;
+
 /// Render diagnostics of one file in the `full` format.
 pub fn render_full(path: &str, text: &str, diags: &[Diagnostic], color: bool) -> String {
     let src = NamedSource::new(escape_for_terminal(path), terminal_safe_source(text));
@@ -96,6 +99,29 @@ pub fn render_full(path: &str, text: &str, diags: &[Diagnostic], color: bool) ->
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     for d in diags {
+        // miette draws the whole source line (and panics formatting padding past
+        // 65,535 columns): a diagnostic on a very long line, common in minified
+        // pages, is shown in one line instead.
+        let at = d.span.start.min(text.len());
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        if line_end - line_start > LONG_LINE {
+            let line = text[..at].matches('\n').count() + 1;
+            let col = text[line_start..at].chars().count() + 1;
+            let excerpt: String = text[at..line_end].chars().take(60).collect();
+            out.push_str(&format!(
+                "  {} {}\n   ╭─[{}:{line}:{col}]\n   │ {}…\n",
+                d.rule,
+                escape_for_terminal(&d.message),
+                escape_for_terminal(path),
+                escape_for_terminal(&excerpt),
+            ));
+            if let Some(t) = &d.fix_title {
+                out.push_str(&format!("  help: {}\n", escape_for_terminal(t)));
+            }
+            out.push('\n');
+            continue;
+        }
         let r = Report {
             d,
             src: &src,

@@ -373,28 +373,61 @@ impl Document {
     }
 
     /// The text a reader sees: every text node outside `head`, `script`, `style`,
-    /// `template`, `noscript` and `title`, in tree order.
+    /// `template`, `noscript` and `title`, in tree order; blocks, cells and `br`
+    /// are set apart by spaces.
     #[must_use]
     pub fn visible_text(&self) -> String {
+        enum Step {
+            Node(NodeId),
+            Break,
+        }
         let mut out = String::new();
-        let mut stack = vec![DOCUMENT];
-        while let Some(id) = stack.pop() {
+        let mut stack = vec![Step::Node(DOCUMENT)];
+        while let Some(step) = stack.pop() {
+            let id = match step {
+                Step::Break => {
+                    out.push(' ');
+                    continue;
+                }
+                Step::Node(id) => id,
+            };
             let node = &self.nodes[id];
             match &node.data {
                 NodeData::Text(t) => out.push_str(t),
                 NodeData::Element { name, .. } => {
+                    let local = &*name.local;
                     if matches!(
-                        &*name.local,
+                        local,
                         "head" | "script" | "style" | "template" | "noscript" | "title"
                     ) {
                         continue;
                     }
-                    if matches!(&*name.local, "br" | "p" | "div" | "li" | "td" | "th" | "tr") {
+                    // Blocks, cells and line breaks separate the words on either
+                    // side of them, as a browser's rendering does.
+                    let breaks = crate::rules::html::is_block(local)
+                        || matches!(
+                            local,
+                            "br" | "li"
+                                | "td"
+                                | "th"
+                                | "tr"
+                                | "dd"
+                                | "dt"
+                                | "caption"
+                                | "option"
+                                | "legend"
+                                | "summary"
+                                | "tbody"
+                                | "thead"
+                                | "tfoot"
+                        );
+                    if breaks {
                         out.push(' ');
+                        stack.push(Step::Break);
                     }
-                    stack.extend(node.children.iter().rev());
+                    stack.extend(node.children.iter().rev().map(|&c| Step::Node(c)));
                 }
-                _ => stack.extend(node.children.iter().rev()),
+                _ => stack.extend(node.children.iter().rev().map(|&c| Step::Node(c))),
             }
         }
         out

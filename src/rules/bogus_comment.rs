@@ -3,7 +3,6 @@ use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::debris;
 
 declare_rule! {
     /// ## What it does
@@ -48,7 +47,7 @@ impl Rule for BogusComment {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        let debris = debris::find(doc);
+        let debris = ctx.debris();
         for tok in doc.tokens() {
             if tok.kind != TokenKind::Comment {
                 continue;

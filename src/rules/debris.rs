@@ -46,6 +46,9 @@ pub(crate) struct Debris {
     pub fits_context: bool,
     /// The text run holds nothing but debris and whitespace.
     pub alone: bool,
+    /// Lost-`</` debris right after a sentence and before the next tag
+    /// (`…gerecht zu werden." p >` then `<p>`): debris even when nothing is open.
+    pub ends_text: bool,
 }
 
 impl Debris {
@@ -224,6 +227,7 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                                 token,
                                 fits_context: false,
                                 alone: false,
+                                ends_text: false,
                             });
                             i = close + 1;
                             continue;
@@ -256,6 +260,7 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                                 token,
                                 fits_context: false,
                                 alone: false,
+                                ends_text: false,
                             });
                             i = close + 4;
                             continue;
@@ -264,7 +269,11 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                 }
             }
         } else if c.is_ascii_alphabetic()
-            && (i == 0 || is_ws(b[i - 1]) || b[i - 1] == b'>' || b[i - 1] == b';')
+            && (i == 0
+                || is_ws(b[i - 1])
+                || b[i - 1] == b'>'
+                || b[i - 1] == b';'
+                || (i >= 2 && b[i - 2] == 0xC2 && b[i - 1] == 0xA0))
         {
             // `td>`, `tr >`, `td />`
             if let Some((name, after)) = name_at(b, i) {
@@ -282,6 +291,7 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                         token,
                         fits_context: false,
                         alone: false,
+                        ends_text: false,
                     });
                     i = j + 1;
                     continue;
@@ -361,7 +371,7 @@ pub(crate) fn find(doc: &Document) -> Vec<Debris> {
         // A lost `</` is only debris when that element is open: otherwise it is
         // prose like `x > y` or a menu path (`Insert > table > Quick table`).
         // Debris standing alone between tags (`</p> td>`) is debris all the same.
-        Kind::LostEndSlash => d.target.is_some() || (d.alone && d.name.len() > 1),
+        Kind::LostEndSlash => d.target.is_some() || (d.alone && d.name.len() > 1) || d.ends_text,
         // An escaped tag counts only where the context expects it (a cell in a
         // row, the end of an open element); elsewhere it is quoted code
         // ("&lt;td&gt; marks a table cell").
@@ -383,6 +393,7 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
     };
     let n = found.len();
     let mut keep = vec![false; n];
+    let mut ends = vec![false; n];
     let token_end = base + b.len();
     // Right to left: a lost-`</` item must be followed only by whitespace and other
     // debris up to the end of the text run (the next real tag).
@@ -392,11 +403,20 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
         let d = &found[idx];
         let followed_ok = only_ws(d.span.end, next_start) && next_kept;
         let ok = match d.kind {
-            Kind::LostEndSlash => followed_ok && !literal,
+            Kind::LostEndSlash => {
+                (followed_ok
+                    || (after_sentence(raw, d.span.start - base)
+                        && before_sentence(raw, d.span.end - base)))
+                    && !literal
+            }
             Kind::SpacedStart | Kind::SpacedEnd => true,
             Kind::EscapedStart | Kind::EscapedEnd => !literal,
         };
         keep[idx] = ok;
+        ends[idx] = ok
+            && followed_ok
+            && d.kind == Kind::LostEndSlash
+            && after_sentence(raw, d.span.start - base);
         next_start = d.span.start;
         next_kept = ok;
     }
@@ -418,6 +438,9 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
             keep[idx] = only_ws(prev_end, d.span.start) || only_ws(d.span.end, next_start);
         }
     }
+    for (d, &e) in found.iter_mut().zip(&ends) {
+        d.ends_text = e;
+    }
     let mut i = 0;
     found.retain(|_| {
         i += 1;
@@ -435,6 +458,44 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
     for d in found.iter_mut() {
         d.alone = alone;
     }
+}
+
+/// True when `raw[..start]` ends a sentence: closing punctuation after a word
+/// that is no abbreviation (`…votre médecin. p >`). Prose look-alikes
+/// (`(p > 0.05)`, `if x > y`, `e.g. p > 5`) do not.
+fn after_sentence(raw: &str, start: usize) -> bool {
+    let before = raw[..start].trim_end();
+    let Some(last) = before.chars().next_back() else {
+        return false;
+    };
+    if !matches!(
+        last,
+        '.' | '!' | '?' | '…' | ':' | '"' | '”' | '’' | '»' | ')' | '。' | '！' | '？'
+    ) {
+        return false;
+    }
+    let word = before
+        .trim_end_matches(['.', '!', '?', '…', ':', '"', '”', '’', '»', ')'])
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    // Abbreviations (`e.g.`, `U.S.`) and numbers (`Fig. 3.`) end no sentence.
+    word.chars().count() >= 3
+        && !word.contains('.')
+        && !word.chars().all(|c| c.is_ascii_digit() || c == ',')
+}
+
+/// True when `raw[end..]` starts a new line or a new sentence (a capitalised
+/// word, a dash or an opening quote: `p >\n— Olivier`, `p> Über den Autor`).
+fn before_sentence(raw: &str, end: usize) -> bool {
+    let after = &raw[end..];
+    let rest = after.trim_start();
+    if after[..after.len() - rest.len()].contains('\n') {
+        return true;
+    }
+    rest.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || matches!(c, '—' | '–' | '“' | '«' | '„'))
 }
 
 fn resolve_context(doc: &Document, d: &mut Debris) {

@@ -110,7 +110,7 @@ impl Rule for FosterParentedContent {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        let debris = debris::find(doc);
+        let debris = ctx.debris();
         let tokens = doc.tokens();
         let from_debris = |i: usize| {
             debris
@@ -156,7 +156,7 @@ impl Rule for FosterParentedContent {
                 ),
             );
             let current = tokens[first].current;
-            let placed = if table_has_debris(doc, current, &debris) {
+            let placed = if table_has_debris(doc, current, debris) {
                 None
             } else {
                 place(doc, current, start)
@@ -179,7 +179,7 @@ impl Rule for FosterParentedContent {
                     );
                     let placed = el
                         .end_tag()
-                        .filter(|_| !table_has_debris(doc, t.current, &debris))
+                        .filter(|_| !table_has_debris(doc, t.current, debris))
                         .and_then(|e| place(doc, t.current, t.span.start).map(|p| (p, e)));
                     out.push(match placed {
                         Some((p, e)) => {

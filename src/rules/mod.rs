@@ -21,6 +21,7 @@ mod invalid_nesting;
 mod invisible_character;
 mod javascript_url;
 mod malformed_attribute;
+mod malformed_byte_sequence;
 mod malformed_comment;
 mod misnested_tags;
 mod missing_charset;
@@ -42,6 +43,7 @@ mod tracking_pixel;
 mod unbalanced_quotes;
 mod unclosed_element;
 mod unescaped_ampersand;
+mod unknown_element;
 mod word_processor_cruft;
 
 pub use bogus_comment::BogusComment;
@@ -60,6 +62,7 @@ pub use invalid_nesting::InvalidNesting;
 pub use invisible_character::InvisibleCharacter;
 pub use javascript_url::JavascriptUrl;
 pub use malformed_attribute::MalformedAttribute;
+pub use malformed_byte_sequence::MalformedByteSequence;
 pub use malformed_comment::MalformedComment;
 pub use misnested_tags::MisnestedTags;
 pub use missing_charset::MissingCharset;
@@ -81,6 +84,7 @@ pub use tracking_pixel::TrackingPixel;
 pub use unbalanced_quotes::UnbalancedQuotes;
 pub use unclosed_element::UnclosedElement;
 pub use unescaped_ampersand::UnescapedAmpersand;
+pub use unknown_element::UnknownElement;
 pub use unused_suppression::UnusedSuppression;
 pub use word_processor_cruft::WordProcessorCruft;
 
@@ -126,9 +130,11 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &MalformedComment,
         &BogusComment,
         &ObsoleteElement,
+        &UnknownElement,
         &MissingDoctype,
         &MissingCharset,
         &ControlCharacter,
+        &MalformedByteSequence,
     ]
 }
 

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::debris::{self, Kind};
+use crate::rules::debris::Kind;
 
 declare_rule! {
     /// ## What it does
@@ -48,7 +48,7 @@ impl Rule for TagDebris {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        for d in debris::find(doc) {
+        for d in ctx.debris() {
             let raw = escape_for_terminal(doc.source().slice(d.span));
             let restored = d.restored();
             let (title, fix) = match d.kind {

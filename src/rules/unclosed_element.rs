@@ -3,7 +3,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Element, NodeId, Origin, TokenKind};
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::{debris, html, premature_end_tag};
+use crate::rules::{html, premature_end_tag};
 
 declare_rule! {
     /// ## What it does
@@ -192,7 +192,7 @@ impl Rule for UnclosedElement {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        let debris = debris::find(doc);
+        let debris = ctx.debris();
         let early = premature_end_tag::find(doc);
         for el in doc.elements() {
             let name = el.name();

@@ -1,0 +1,110 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::document::Origin;
+use crate::fix::{Edit, Fix};
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::rules::html;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds elements HTML does not define and that are not custom elements:
+    /// `<kas>`, `<svgicon>`, `<teaser>` — made-up names from a site's templates
+    /// or components, left behind when the page was scraped.
+    ///
+    /// ## Why is this bad?
+    /// A browser renders an unknown element as an unstyled inline box
+    /// (`HTMLUnknownElement`): once the site's CSS and scripts are gone it means
+    /// nothing, and validators reject it wherever it stands, along with whatever
+    /// it contains (a `<div>` inside an unknown inline element). Custom elements
+    /// are valid only with a hyphen in the name (`<my-widget>`), and they are left
+    /// alone, as are SVG and MathML content and prefixed names such as `<o:p>`
+    /// (see `word-processor-cruft`).
+    ///
+    /// ## Example
+    /// ```html
+    /// <p>Rates rose <kas>by 2%</kas> in May.</p>
+    /// ```
+    ///
+    /// Use instead:
+    /// ```html
+    /// <p>Rates rose by 2% in May.</p>
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unwrapping the element (removing its start and end tags, keeping its
+    /// content) keeps every word, but styles or scripts that select the element by
+    /// name stop applying, so the fix is unsafe.
+    pub struct UnknownElement {
+        id: "unknown-element",
+        group: Cleanup,
+        fix: Always,
+        default: true,
+        summary: "Element HTML does not define (`<kas>`, `<teaser>`) and no custom element",
+    }
+}
+
+/// Names the parser or older specs know that [`html::ELEMENTS`] leaves out.
+const ALSO_KNOWN: &[&str] = &[
+    "bgsound",
+    "content",
+    "element",
+    "image",
+    "isindex",
+    "keygen",
+    "listing",
+    "math",
+    "menuitem",
+    "multicol",
+    "nextid",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "rb",
+    "rtc",
+    "selectedcontent",
+    "shadow",
+    "slot",
+    "spacer",
+    "svg",
+    "xmp",
+];
+
+impl Rule for UnknownElement {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let doc = ctx.doc;
+        for el in doc.elements() {
+            let name = el.name();
+            if el.origin() != Origin::Source
+                || !el.is_html()
+                || name.contains(['-', ':'])
+                || !name.bytes().all(|b| b.is_ascii_alphanumeric())
+                || html::is_element(name)
+                || ALSO_KNOWN.contains(&name)
+            {
+                continue;
+            }
+            let Some(start) = el.start_tag() else {
+                continue;
+            };
+            let mut edits = vec![Edit::deletion(start.span)];
+            if let Some(end) = el.end_tag() {
+                edits.push(Edit::deletion(end.span));
+            }
+            out.push(
+                Diagnostic::new(
+                    UnknownElement::META.id,
+                    start.span,
+                    format!("Unknown element `<{name}>`: HTML does not define it"),
+                )
+                .with_fix(
+                    format!("Unwrap the `<{name}>` element, keeping its content"),
+                    Fix::unsafe_(edits),
+                ),
+            );
+        }
+    }
+}
