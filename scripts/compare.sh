@@ -10,8 +10,9 @@ rounds=${2:-5}
 command -v tidy >/dev/null || { apt-get update -qq && apt-get install -y -qq tidy >/dev/null; }
 command -v htmlhint >/dev/null || npm install -g htmlhint@1 >/dev/null 2>&1 || true
 cargo build --release --quiet --bins --example html5ever_parse
-bin=target/release/tagmend
-base=target/release/examples/html5ever_parse
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/tagmend
+base=$target/release/examples/html5ever_parse
 mapfile -t files < <(find "$corpus" -name '*.html' | sort)
 mb=$(cat "${files[@]}" | wc -c | awk '{printf "%.3f", $1/1e6}')
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

@@ -118,6 +118,8 @@ pub struct Context<'a> {
     pub profile: Profile,
     /// Tag debris, found once per document for the rules that need it.
     pub(crate) debris: std::sync::OnceLock<Vec<crate::rules::debris::Debris>>,
+    /// Prose runs, decoded once per document: `[code skipped, code kept]`.
+    pub(crate) prose: [std::sync::OnceLock<Vec<crate::rules::prose::Prose>>; 2],
 }
 
 impl<'a> Context<'a> {
@@ -128,7 +130,15 @@ impl<'a> Context<'a> {
             doc,
             profile,
             debris: std::sync::OnceLock::new(),
+            prose: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
         }
+    }
+
+    /// Every prose run of the page, decoded; code skipped when `skip_code`
+    /// (computed on first use: ten content rules read them).
+    pub(crate) fn prose(&self, skip_code: bool) -> &[crate::rules::prose::Prose] {
+        self.prose[usize::from(!skip_code)]
+            .get_or_init(|| crate::rules::prose::runs(self.doc, skip_code).collect())
     }
 
     /// Every piece of tag debris in the document (computed on first use).

@@ -126,7 +126,7 @@ impl Rule for InvisibleCharacter {
         if !text.contains('&') && !text.chars().any(|c| name(c).is_some()) {
             return;
         }
-        for p in prose::runs(doc, false) {
+        for p in ctx.prose(false) {
             if !p.chars.iter().any(|c| name(c.c).is_some()) {
                 continue;
             }
@@ -134,7 +134,7 @@ impl Rule for InvisibleCharacter {
             // Characters inside one word share one edit over the whole word, so the
             // fix loop's text guard sees the word it joins (`pass​word`).
             let mut groups: Vec<(Span, Vec<usize>)> = Vec::new();
-            for i in found(&p, rtl) {
+            for i in found(p, rtl) {
                 let core = p.chars[i].span;
                 let wide = prose::widen_to_word(text, core, p.run.span);
                 match groups.last_mut() {

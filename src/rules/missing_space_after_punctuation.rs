@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::prose::{self, Prose};
+use crate::rules::prose::Prose;
 
 declare_rule! {
     /// ## What it does
@@ -168,25 +168,25 @@ impl Rule for MissingSpaceAfterPunctuation {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for p in prose::runs(ctx.doc, true) {
+        for p in ctx.prose(true) {
             for i in 1..p.chars.len().saturating_sub(1) {
                 let mark = p.chars[i].c;
                 if mark != '.' && mark != ',' {
                     continue;
                 }
-                let (ts, te) = token(&p, i);
+                let (ts, te) = token(p, i);
                 let tok = p.string(ts, te);
                 if tok.chars().any(is_code_char) || tok.contains("www.") {
                     continue;
                 }
                 let hit = if mark == '.' {
                     // A dotted name (`a.b.Cd`, `e.g.The`) is an abbreviation or code.
-                    inner_marks(&p, ts, te, '.') == 1 && period_case(&p, i)
+                    inner_marks(p, ts, te, '.') == 1 && period_case(p, i)
                 } else {
                     // `news,sports,weather` is a list of tags, `a.b,c` is code.
-                    inner_marks(&p, ts, te, ',') == 1
-                        && inner_marks(&p, ts, te, '.') == 0
-                        && comma_case(&p, i)
+                    inner_marks(p, ts, te, ',') == 1
+                        && inner_marks(p, ts, te, '.') == 0
+                        && comma_case(p, i)
                 };
                 if !hit {
                     continue;

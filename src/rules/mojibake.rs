@@ -321,13 +321,13 @@ impl Rule for Mojibake {
             return;
         }
         let mut page_wide: Option<bool> = None;
-        for p in prose::runs(doc, true) {
-            let found = find_in_run(&p);
+        for p in ctx.prose(true) {
+            let found = find_in_run(p);
             if found.is_empty() {
                 continue;
             }
             let whole_page = *page_wide.get_or_insert_with(|| whole_page_misdecoded(doc));
-            report_run(doc, &p, &found, whole_page, out);
+            report_run(doc, p, &found, whole_page, out);
         }
     }
 }

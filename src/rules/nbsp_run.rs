@@ -2,7 +2,6 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::prose;
 
 declare_rule! {
     /// ## What it does
@@ -46,7 +45,7 @@ impl Rule for NbspRun {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for p in prose::runs(ctx.doc, true) {
+        for p in ctx.prose(true) {
             let n = p.chars.len();
             let mut i = 0;
             while i < n {

@@ -211,12 +211,12 @@ impl Rule for PlaceholderText {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        for p in prose::runs(doc, true) {
-            bracket_notes(&p, out);
-            literal(&p, "lorem ipsum", "dummy text", out);
-            literal(&p, "[object object]", "a script printed an object", out);
-            tk_marks(&p, out);
-            template_fields(&p, out);
+        for p in ctx.prose(true) {
+            bracket_notes(p, out);
+            literal(p, "lorem ipsum", "dummy text", out);
+            literal(p, "[object object]", "a script printed an object", out);
+            tk_marks(p, out);
+            template_fields(p, out);
             // An element whose whole text is what a failed script printed.
             let text = p.string(0, p.chars.len());
             let trimmed = text.trim();
@@ -230,7 +230,7 @@ impl Rule for PlaceholderText {
                     let lead = text.chars().take_while(|c| c.is_whitespace()).count();
                     let len = trimmed.chars().count();
                     report(
-                        &p,
+                        p,
                         lead,
                         lead + len,
                         "a value a script or template failed to fill in",

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::prose::{self, Prose};
+use crate::rules::prose::Prose;
 
 declare_rule! {
     /// ## What it does
@@ -87,10 +87,10 @@ impl Rule for RepeatedWord {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for p in prose::runs(ctx.doc, true) {
-            let mut cur = next_word(&p, 0);
+        for p in ctx.prose(true) {
+            let mut cur = next_word(p, 0);
             while let Some((a, b)) = cur {
-                let next = next_word(&p, b);
+                let next = next_word(p, b);
                 let Some((c, d)) = next else { break };
                 cur = next;
                 let between_spaces = (b..c).all(|k| p.at(k).is_some_and(char::is_whitespace));

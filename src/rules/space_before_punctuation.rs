@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::prose::{self, Prose};
+use crate::rules::prose::Prose;
 
 declare_rule! {
     /// ## What it does
@@ -78,14 +78,14 @@ impl Rule for SpaceBeforePunctuation {
         let doc = ctx.doc;
         let mut found = Vec::new();
         let mut high = 0;
-        for p in prose::runs(doc, true) {
+        for p in ctx.prose(true) {
             let french = doc.lang(p.run.parent).is_some_and(|l| {
                 l.trim()
                     .get(..2)
                     .is_some_and(|s| s.eq_ignore_ascii_case("fr"))
             });
             for i in 1..p.chars.len() {
-                let Some(from) = finding(&p, i) else { continue };
+                let Some(from) = finding(p, i) else { continue };
                 let mark = p.chars[i].c;
                 if is_high(mark) {
                     if french {
@@ -98,7 +98,7 @@ impl Rule for SpaceBeforePunctuation {
                     p.span(i, i + 1),
                     mark,
                     p.string(
-                        from.saturating_sub(12).max(prose_word_start(&p, from)),
+                        from.saturating_sub(12).max(prose_word_start(p, from)),
                         i + 1,
                     ),
                 ));

@@ -195,14 +195,14 @@ impl Rule for UnbalancedQuotes {
         let mut block: Option<NodeId> = None;
         let mut chars: Vec<Ch> = Vec::new();
         let mut carry = false;
-        for p in prose::runs(doc, true) {
+        for p in ctx.prose(true) {
             let b = p.run.parent.and_then(|id| prose::block_of(doc, id));
             if b != block && !chars.is_empty() {
                 carry = check_block(&chars, carry, &mut findings);
                 chars.clear();
             }
             block = b;
-            chars.extend(p.chars);
+            chars.extend_from_slice(&p.chars);
         }
         if !chars.is_empty() {
             check_block(&chars, carry, &mut findings);
