@@ -7,22 +7,14 @@
 //! The corpus lives outside the crate (`../shared/corpus`); without it every test
 //! here prints that it was skipped and passes.
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::time::Instant;
 
-use html5ever::tendril::TendrilSink;
-use html5ever::{ParseOpts, QualName};
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use common::rcdom::compare;
 use tagmend::document::TokenKind;
 use tagmend::{Document, Source};
-
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
-const ARTICLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/articles");
-const HTML5LIB: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/corpus/html5lib-tests"
-);
 
 #[allow(
     clippy::print_stdout,
@@ -34,12 +26,7 @@ fn report(msg: &str) {
 
 /// False (after saying so) when the shared corpus is not checked out.
 fn corpus_present(test: &str) -> bool {
-    if Path::new(CORPUS).is_dir() {
-        true
-    } else {
-        report(&format!("{test}: skipped: ../shared/corpus not found"));
-        false
-    }
+    common::shared_or_skip_in(test, "corpus").is_some()
 }
 
 // ---------------------------------------------------------------------------
@@ -48,7 +35,7 @@ fn corpus_present(test: &str) -> bool {
 /// The article pages, decoded as tagmend decodes them: (file name, source).
 /// Pages `Source::from_bytes` refuses are counted and named, not compared.
 fn article_sources(test: &str) -> Vec<(String, Source)> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(ARTICLES)
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(common::shared("corpus/articles"))
         .expect("read articles folder")
         .map(|e| e.expect("read articles entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
@@ -78,177 +65,11 @@ fn article_sources(test: &str) -> Vec<(String, Source)> {
 /// a whole document: (file:line, input). Fragment tests (`#document-fragment`) and
 /// `#script-on` tests are left out.
 fn html5lib_inputs() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    collect_dat_files(Path::new(HTML5LIB), &mut files);
-    files.sort();
-    let mut out = Vec::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path).expect("read .dat file");
-        let rel = path
-            .strip_prefix(HTML5LIB)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
-        // Split on LF only: some inputs hold a bare CR that must reach the parser.
-        let lines: Vec<&str> = text.split('\n').collect();
-        let mut i = 0;
-        while i < lines.len() {
-            let starts_test = lines[i] == "#data" && (i == 0 || lines[i - 1].is_empty());
-            if !starts_test {
-                i += 1;
-                continue;
-            }
-            let at = i + 1;
-            let mut j = at;
-            while j < lines.len() && lines[j] != "#errors" {
-                j += 1;
-            }
-            // "All subsequent lines until #errors ... with the final newline removed".
-            let data = lines[at..j].join("\n");
-            let mut k = j;
-            let (mut fragment, mut script_on) = (false, false);
-            while k < lines.len() && !(lines[k] == "#data" && lines[k - 1].is_empty()) {
-                fragment |= lines[k] == "#document-fragment";
-                script_on |= lines[k] == "#script-on";
-                k += 1;
-            }
-            if !fragment && !script_on {
-                out.push((format!("{rel}:{at}"), data));
-            }
-            i = k;
-        }
-    }
-    out
-}
-
-fn collect_dat_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read html5lib-tests folder") {
-        let path = entry.expect("read html5lib-tests entry").path();
-        if path.is_dir() {
-            collect_dat_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "dat") {
-            out.push(path);
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The reference: html5ever's own driver into RcDom, dumped like Document::dump.
-
-fn qual(name: &QualName) -> String {
-    let prefix = match &*name.ns {
-        "http://www.w3.org/2000/svg" => "svg ",
-        "http://www.w3.org/1998/Math/MathML" => "math ",
-        "http://www.w3.org/1999/xlink" => "xlink ",
-        "http://www.w3.org/XML/1998/namespace" => "xml ",
-        "http://www.w3.org/2000/xmlns/" => "xmlns ",
-        _ => "",
-    };
-    format!("{prefix}{}", name.local)
-}
-
-fn rcdom_dump(dom: &RcDom) -> String {
-    let mut out = String::new();
-    for child in dom.document.children.borrow().iter() {
-        rcdom_dump_node(child, 1, &mut out);
-    }
-    out
-}
-
-fn rcdom_dump_node(node: &Handle, depth: usize, out: &mut String) {
-    let indent = "  ".repeat(depth - 1);
-    let _ = write!(out, "| {indent}");
-    match &node.data {
-        NodeData::Document => out.push_str("#document-fragment\n"),
-        NodeData::Doctype {
-            name,
-            public_id,
-            system_id,
-        } => {
-            if public_id.is_empty() && system_id.is_empty() {
-                let _ = writeln!(out, "<!DOCTYPE {name}>");
-            } else {
-                let _ = writeln!(out, "<!DOCTYPE {name} \"{public_id}\" \"{system_id}\">");
-            }
-        }
-        NodeData::Text { contents } => {
-            let _ = writeln!(out, "\"{}\"", contents.borrow());
-        }
-        NodeData::Comment { contents } => {
-            let _ = writeln!(out, "<!-- {contents} -->");
-        }
-        NodeData::ProcessingInstruction { target, contents } => {
-            let _ = writeln!(out, "<?{target} {contents}>");
-        }
-        NodeData::Element {
-            name,
-            attrs,
-            template_contents,
-            ..
-        } => {
-            let _ = writeln!(out, "<{}>", qual(name));
-            let attrs = attrs.borrow();
-            let mut attrs: Vec<_> = attrs.iter().map(|a| (qual(&a.name), &a.value)).collect();
-            attrs.sort();
-            for (n, v) in attrs {
-                let _ = writeln!(out, "| {indent}  {n}=\"{v}\"");
-            }
-            if let Some(t) = &*template_contents.borrow() {
-                let _ = writeln!(out, "| {indent}  content");
-                for c in t.children.borrow().iter() {
-                    rcdom_dump_node(c, depth + 2, out);
-                }
-            }
-        }
-    }
-    for c in node.children.borrow().iter() {
-        rcdom_dump_node(c, depth + 1, out);
-    }
-}
-
-/// Parse `source` both ways; a description of the difference, if any.
-fn compare(source: &Source) -> Option<String> {
-    let doc = match Document::parse(source.clone()) {
-        Ok(doc) => doc,
-        Err(e) => return Some(format!("tagmend refused the page: {e}")),
-    };
-    let dom = html5ever::parse_document(RcDom::default(), ParseOpts::default()).one(source.text());
-    let (ours, theirs) = (doc.dump(), rcdom_dump(&dom));
-    let mut why = String::new();
-    if ours != theirs {
-        let line = ours
-            .lines()
-            .zip(theirs.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| ours.lines().count().min(theirs.lines().count()));
-        let around = |s: &str| -> String {
-            s.lines()
-                .skip(line.saturating_sub(3))
-                .take(7)
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        let _ = write!(
-            why,
-            "DOM differs at dump line {}\n--- tagmend:\n{}\n--- rcdom:\n{}\n",
-            line + 1,
-            around(&ours),
-            around(&theirs)
-        );
-    }
-    let (ours, theirs) = (doc.parse_errors().len(), dom.errors.borrow().len());
-    if ours != theirs {
-        let _ = writeln!(
-            why,
-            "parse error count differs: tagmend {ours}, rcdom {theirs}\n--- tagmend: {:?}\n--- rcdom: {:?}",
-            doc.parse_errors()
-                .iter()
-                .map(|e| &*e.message)
-                .collect::<Vec<_>>(),
-            dom.errors.borrow()
-        );
-    }
-    (!why.is_empty()).then_some(why)
+    common::html5lib::tests(&common::shared("corpus/html5lib-tests"))
+        .into_iter()
+        .filter(common::html5lib::DatTest::is_document)
+        .map(|t| (t.at_path(), t.data))
+        .collect()
 }
 
 fn assert_no_failures(test: &str, compared: usize, failures: &[String]) {

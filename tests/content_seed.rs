@@ -1,23 +1,12 @@
 //! The content rules on the seed article: each defect the issue names is reported,
 //! and none of the look-alikes next to them is.
-#![allow(clippy::print_stderr)] // reports a skip when ../shared is absent
 
-use std::path::PathBuf;
+mod common;
 
 use tagmend::{Document, Settings, Source};
 
 fn seed() -> Option<Vec<u8>> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/seeds/seed-article.html"
-    ));
-    match std::fs::read(&p) {
-        Ok(b) => Some(b),
-        Err(_) => {
-            eprintln!("skipped: {} not found", p.display());
-            None
-        }
-    }
+    common::read_shared_or_skip("seeds/seed-article.html")
 }
 
 /// A content finding: its rule, its span and the words around it (for messages).

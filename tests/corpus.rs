@@ -5,23 +5,18 @@
 
 #![allow(clippy::print_stderr)] // tests report skips and figures on stderr
 
-use std::collections::HashMap;
+mod common;
+
 use std::path::PathBuf;
 
-use tagmend::fix::apply_fixes;
-use tagmend::linter::{fix_document, lint_document, Settings};
+use common::invariants::{all_rules_unsafe, intended_changes, lost_words, words};
+use tagmend::linter::{fix_document, Settings};
 use tagmend::{Applicability, Document, Source};
 
 fn corpus() -> Option<Vec<PathBuf>> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/articles"
-    ));
-    let Ok(rd) = std::fs::read_dir(&dir) else {
-        eprintln!("skipped: {} not found", dir.display());
-        return None;
-    };
-    let mut v: Vec<PathBuf> = rd
+    let dir = common::shared_or_skip("corpus/articles")?;
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
@@ -30,62 +25,11 @@ fn corpus() -> Option<Vec<PathBuf>> {
     Some(v)
 }
 
-fn words(text: &str) -> HashMap<String, usize> {
-    let mut m = HashMap::new();
-    for w in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        *m.entry(w.to_string()).or_default() += 1;
-    }
-    m
-}
-
-/// The words that fixes marked `changing_text` set out to change: every word
-/// inside an edit of such a fix (a mojibake repair, a double escape undone, a
-/// repeated word removed, an invisible character taken out of a word, debris
-/// removed), collected over a replay of the fix passes, since one repair can
-/// reveal the next (`&amp;amp;nbsp;` takes two). These are the only visible
-/// words a fix may lose; any other lost word is a bug.
-fn intended_changes(
-    doc: &Document,
-    rules: &[&'static dyn tagmend::rule::Rule],
-) -> HashMap<String, usize> {
-    let mut allowed: HashMap<String, usize> = HashMap::new();
-    let mut text = doc.text().to_owned();
-    for _ in 0..tagmend::linter::MAX_PASSES {
-        let doc = Document::parse(Source::from_text(text.clone())).expect("reparse");
-        let diags = lint_document(&doc, rules);
-        let fixes: Vec<&tagmend::Fix> = diags
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .filter(|f| f.applicability() >= Applicability::Unsafe && !f.edits().is_empty())
-            .collect();
-        for f in fixes.iter().filter(|f| f.changes_text()) {
-            for e in f.edits() {
-                for (w, n) in words(doc.source().slice(e.span)) {
-                    *allowed.entry(w).or_default() += n;
-                }
-            }
-        }
-        let (next, applied) = apply_fixes(&text, fixes.iter().copied());
-        if applied.is_empty() || next == text {
-            break;
-        }
-        text = next;
-    }
-    allowed
-}
-
 #[test]
 fn fixes_keep_invariants_on_every_article() {
     let Some(files) = corpus() else { return };
     assert!(!files.is_empty(), "the corpus folder holds no pages");
-    let settings = Settings {
-        select: vec!["all".into()],
-        unsafe_fixes: true,
-        ..Settings::default()
-    };
+    let settings = all_rules_unsafe();
     let rules = settings.rules().expect("rules");
     let mut failures = Vec::new();
     let mut total_fixes = 0;
@@ -119,16 +63,7 @@ fn fixes_keep_invariants_on_every_article() {
         // marked `changing_text` (see `intended_changes`): a fix that changes text
         // on purpose says so, and only the words it touches may go.
         let words_after = words(&out.document.visible_text());
-        let lost: Vec<_> = words_before
-            .iter()
-            .filter(|(w, n)| {
-                let kept = words_after.get(*w).copied().unwrap_or(0);
-                let may_go = intended.get(*w).copied().unwrap_or(0);
-                kept + may_go < **n
-            })
-            .map(|(w, _)| w.clone())
-            .take(5)
-            .collect();
+        let lost = lost_words(&words_before, &words_after, &intended);
         if !lost.is_empty() {
             failures.push(format!("{name}: visible words lost: {lost:?}"));
         }

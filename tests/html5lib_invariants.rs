@@ -7,70 +7,18 @@
 
 #![allow(clippy::print_stdout, reason = "the test reports what it checked")]
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::invariants::short;
 use tagmend::linter::{fix_document, Settings};
 use tagmend::{Applicability, Document, Source};
 
-const HTML5LIB: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/corpus/html5lib-tests"
-);
-
 /// `(file:line, input)` for every `#data` section.
 fn inputs() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    collect(Path::new(HTML5LIB), &mut files);
-    files.sort();
-    let mut out = Vec::new();
-    for path in files {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let name = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        // Split on LF only: some inputs hold a bare CR that must reach the parser.
-        let lines: Vec<&str> = text.split('\n').collect();
-        let mut i = 0;
-        while i < lines.len() {
-            if !(lines[i] == "#data" && (i == 0 || lines[i - 1].is_empty())) {
-                i += 1;
-                continue;
-            }
-            let mut j = i + 1;
-            while j < lines.len() && lines[j] != "#errors" {
-                j += 1;
-            }
-            out.push((format!("{name}:{}", i + 1), lines[i + 1..j].join("\n")));
-            i = j;
-        }
-    }
-    out
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in rd.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "dat") {
-            out.push(path);
-        }
-    }
-}
-
-/// `text` escaped, cut to 160 characters.
-fn short(text: &str) -> String {
-    let s = format!("{text:?}");
-    if s.chars().count() > 160 {
-        format!("{}…", s.chars().take(160).collect::<String>())
-    } else {
-        s
-    }
+    common::html5lib::tests(&common::shared("corpus/html5lib-tests"))
+        .into_iter()
+        .map(|t| (t.at(), t.data))
+        .collect()
 }
 
 #[test]
@@ -89,8 +37,7 @@ fn fixing_is_idempotent_on_every_html5lib_input() {
 }
 
 fn run(check_idempotence: bool) {
-    if !Path::new(HTML5LIB).is_dir() {
-        println!("skipped: ../shared/corpus/html5lib-tests not found");
+    if common::shared_or_skip("corpus/html5lib-tests").is_none() {
         return;
     }
     let settings = Settings {

@@ -10,16 +10,12 @@
 
 #![allow(clippy::print_stdout, reason = "the test reports what it counted")]
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tagmend::{Document, Source};
-
-const ARTICLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/articles");
-const HTML5LIB: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/corpus/html5lib-tests"
-);
 
 /// Error kind → the rules that cover it. `none:` rows name errors no rule can
 /// repair and say why.
@@ -137,55 +133,17 @@ fn kind(message: &str) -> String {
 }
 
 fn html5lib_inputs() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    collect_dat_files(Path::new(HTML5LIB), &mut files);
-    files.sort();
-    let mut out = Vec::new();
-    for path in files {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let name = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let lines: Vec<&str> = text.split('\n').collect();
-        let mut i = 0;
-        while i < lines.len() {
-            if !(lines[i] == "#data" && (i == 0 || lines[i - 1].is_empty())) {
-                i += 1;
-                continue;
-            }
-            let mut j = i + 1;
-            while j < lines.len() && lines[j] != "#errors" {
-                j += 1;
-            }
-            out.push((format!("{name}:{}", i + 1), lines[i + 1..j].join("\n")));
-            i = j;
-        }
-    }
-    out
-}
-
-fn collect_dat_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in rd.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_dat_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "dat") {
-            out.push(path);
-        }
-    }
+    common::html5lib::tests(&common::shared("corpus/html5lib-tests"))
+        .into_iter()
+        .map(|t| (t.at(), t.data))
+        .collect()
 }
 
 #[test]
 fn every_parse_error_kind_maps_to_a_rule() {
-    if !Path::new(ARTICLES).is_dir() {
-        println!("skipped: ../shared/corpus not found");
+    let Some(articles) = common::shared_or_skip("corpus/articles") else {
         return;
-    }
+    };
     let mut seen: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut note = |doc: &Document, at: &str| {
         for e in doc.parse_errors() {
@@ -193,7 +151,7 @@ fn every_parse_error_kind_maps_to_a_rule() {
             entry.0 += 1;
         }
     };
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(ARTICLES)
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(articles)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
     pages.retain(|p| p.extension().is_some_and(|e| e == "html"));

@@ -1,9 +1,9 @@
 //! The first thing a user tries: repairing the seed article end to end with the
 //! built binary, checked the way the foundation issue's acceptance reads.
-#![allow(clippy::print_stderr)] // reports a skip when ../shared is absent
+
+mod common;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::process::Command;
 
 use tagmend::{Document, Source};
@@ -12,17 +12,7 @@ use tagmend::{Document, Source};
 const STRUCTURAL: &str = "debris,structure,table";
 
 fn seed() -> Option<Vec<u8>> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/seeds/seed-article.html"
-    ));
-    match std::fs::read(&p) {
-        Ok(b) => Some(b),
-        Err(_) => {
-            eprintln!("skipped: {} not found", p.display());
-            None
-        }
-    }
+    common::read_shared_or_skip("seeds/seed-article.html")
 }
 
 fn words(text: &str) -> Vec<String> {

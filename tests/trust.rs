@@ -164,6 +164,56 @@ fn bad_inputs_are_named_and_nothing_is_written() {
     assert_eq!(std::fs::read(d.join("empty.html")).expect("read"), b"");
 }
 
+#[test]
+fn a_folder_named_like_a_page_is_an_error_other_folders_are_walked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let broken = "<table><tr><td>a td></table>";
+    for folder in ["page.html", "old.HTM", "doc.xhtml", "site"] {
+        std::fs::create_dir(d.join(folder)).expect("mkdir");
+        std::fs::write(d.join(folder).join("inner.html"), broken).expect("write");
+    }
+    std::fs::write(d.join("ok.html"), broken).expect("write");
+    let (code, out, err, _) = run_in(
+        d,
+        &[
+            "check",
+            "--output-format",
+            "concise",
+            "page.html",
+            "old.HTM",
+            "doc.xhtml",
+            "site",
+            "ok.html",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    for folder in ["page.html", "old.HTM", "doc.xhtml"] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&format!("{folder}: is a directory"))),
+            "{folder} not reported:\n{err}"
+        );
+        assert!(!out.contains(&format!("{folder}/inner.html")), "{out}");
+    }
+    assert!(!err.contains("site"), "{err}");
+    assert!(out.contains("inner.html:1:18: tag-debris"), "{out}");
+    assert!(out.contains("ok.html:1:18: tag-debris"), "{out}");
+
+    // With --fix nothing is written and the other files are still fixed.
+    let (code, _, err, _) = run_in(d, &["check", "--fix", "page.html", "ok.html"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("page.html: is a directory"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("page.html/inner.html")).expect("read"),
+        broken
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("ok.html")).expect("read"),
+        "<table><tr><td>a </td></table>"
+    );
+}
+
 fn page(i: usize) -> String {
     let mut s = String::from(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>t</title></head><body>\n",

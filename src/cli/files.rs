@@ -45,7 +45,10 @@ pub fn collect(paths: &[PathBuf], walk: &Walk) -> Vec<PathBuf> {
         if walk.force_exclude && walk.excluded(p) {
             continue;
         }
-        if !p.is_dir() {
+        // A folder whose name says it is a page (`page.html/`) was named as a
+        // file by mistake: reading it reports "is a directory" rather than
+        // walking it.
+        if !p.is_dir() || has_page_extension(p) {
             out.push(p.clone());
             continue;
         }
@@ -73,6 +76,15 @@ pub fn collect(paths: &[PathBuf], walk: &Walk) -> Vec<PathBuf> {
     let mut seen = std::collections::HashSet::new();
     out.retain(|p| seen.insert(p.clone()));
     out
+}
+
+/// True when `path`'s name ends in `.html`, `.htm` or `.xhtml` (any case).
+fn has_page_extension(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["html", "htm", "xhtml"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 /// Replace the file at `path` with `bytes` atomically: a temporary file in the same
