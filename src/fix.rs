@@ -132,10 +132,16 @@ impl Fix {
         self.edits.first().map_or(0, |e| e.span.start)
     }
 
-    fn overlaps(&self, taken: &[Span]) -> bool {
+    fn overlaps(&self, taken: &[(Span, &str)]) -> bool {
         self.edits.iter().any(|e| {
-            taken.iter().any(|t| {
-                e.span.overlaps(*t)
+            taken.iter().any(|&(t, t_repl)| {
+                // Equal insertions at one offset (`</div>` for each of several
+                // nested `<div>`s) go together: their order cannot matter.
+                let same_insertion = e.span.is_empty()
+                    && t.is_empty()
+                    && e.span.start == t.start
+                    && e.replacement == t_repl;
+                (e.span.overlaps(t) && !same_insertion)
                     || (e.span.is_empty()
                         && (e.span.start == t.start || e.span.start == t.end)
                         && !t.is_empty())
@@ -160,18 +166,19 @@ pub fn apply_fixes<'a>(
 ) -> (String, Vec<usize>) {
     let mut order: Vec<(usize, &Fix)> = fixes.into_iter().enumerate().collect();
     order.sort_by_key(|(i, f)| (f.start(), *i));
-    let mut taken: Vec<Span> = Vec::new();
-    let mut edits: Vec<&Edit> = Vec::new();
+    let mut taken: Vec<(Span, &str)> = Vec::new();
+    let mut edits: Vec<(usize, &Edit)> = Vec::new();
     let mut applied = Vec::new();
     for (i, fix) in order {
         if fix.edits.is_empty() || fix.overlaps(&taken) {
             continue;
         }
-        taken.extend(fix.edits.iter().map(|e| e.span));
-        edits.extend(fix.edits.iter());
+        taken.extend(fix.edits.iter().map(|e| (e.span, e.replacement.as_str())));
+        edits.extend(fix.edits.iter().map(|e| (i, e)));
         applied.push(i);
     }
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    edits.sort_by_key(|(i, e)| (e.span.start, e.span.end, *i));
+    let edits = edits.into_iter().map(|(_, e)| e);
     let mut out = String::with_capacity(text.len() + 64);
     let mut last = 0;
     for e in edits {

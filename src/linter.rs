@@ -210,6 +210,13 @@ fn check_pass(
 
 type FixKey = (&'static str, String, String);
 
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 fn fix_key(doc: &Document, d: &Diagnostic, f: &Fix) -> FixKey {
     let mut removed = String::new();
     let mut added = String::new();
@@ -254,6 +261,8 @@ pub fn fix_document_with(
     let mut rejected_keys: HashSet<FixKey> = HashSet::new();
     let mut rejected = Vec::new();
     let mut converged = false;
+    let mut seen: HashSet<u64> = HashSet::new();
+    seen.insert(text_hash(doc.text()));
     for _ in 0..MAX_PASSES {
         let diags = lint_document_with(&doc, rules, profile);
         let candidates: Vec<(&Diagnostic, &Fix)> = diags
@@ -268,6 +277,22 @@ pub fn fix_document_with(
         }
         let before_words = words(&doc.visible_text());
         let (text, applied) = apply_fixes(doc.text(), candidates.iter().map(|(_, f)| *f));
+        // Fixes that fight (one undoes what another did) bring back a text seen
+        // before: refuse them, so the loop ends instead of cycling.
+        if !seen.insert(text_hash(&text)) {
+            for &i in &applied {
+                let (d, f) = candidates[i];
+                rejected_keys.insert(fix_key(&doc, d, f));
+                rejected.push(Rejected {
+                    rule: d.rule,
+                    reason: format!(
+                        "fix at byte {} undone: it brings back a text an earlier pass changed",
+                        d.span.start
+                    ),
+                });
+            }
+            continue;
+        }
         let new_doc = Document::parse_with_limits(Source::from_text(text), limits)?;
         let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
         match check_pass(&doc, &before_words, &new_doc, &applied_fixes) {

@@ -62,14 +62,17 @@ impl Rule for BogusComment {
             // The comment's data: after `<!` or `</` (for `<!x>`, `<![CDATA[`, `</ x>`)
             // or after `<` (for `<?x>`), up to the `>` (WHATWG 13.2.5.41 "bogus comment
             // state").
+            let body = raw.strip_suffix('>').unwrap_or(raw);
             let data = if raw.starts_with("<!") || raw.starts_with("</") {
-                &raw[2..raw.len() - 1]
+                body.get(2..).unwrap_or("")
             } else {
-                &raw[1..raw.len() - 1]
+                body.get(1..).unwrap_or("")
             };
             let shown: String = raw.chars().take(50).collect();
             let shown = escape_for_terminal(&shown);
-            let xml_decl = raw.len() >= 6 && raw[..6].eq_ignore_ascii_case("<?xml ");
+            let xml_decl = raw
+                .get(..6)
+                .is_some_and(|p| p.eq_ignore_ascii_case("<?xml "));
             let (msg, title, fix) = if xml_decl {
                 (
                     format!(

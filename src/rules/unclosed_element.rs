@@ -94,7 +94,27 @@ fn placement(doc: &Document, el: Element<'_>) -> Option<(usize, Option<NodeId>)>
             return Some((t.span.start, None));
         }
         let text = doc.text();
-        let trimmed = text.trim_end().len().max(start_end);
+        let mut trimmed = text.trim_end().len().max(start_end);
+        // An unclosed comment (or bogus comment) runs to the end of the file: an
+        // end tag inserted there would be comment text. Insert before it.
+        if let Some(t) = doc.tokens().iter().rev().find(|t| {
+            t.kind == TokenKind::Comment && t.span.start < trimmed && trimmed <= t.span.end
+        }) {
+            let raw = doc.source().slice(t.span);
+            let closed = if raw.starts_with("<!--") {
+                raw.len() >= 7 && (raw.ends_with("-->") || raw.ends_with("--!>"))
+                    || raw == "<!-->"
+                    || raw == "<!--->"
+            } else {
+                raw.ends_with('>')
+            };
+            if !closed {
+                if t.span.start < start_end {
+                    return None;
+                }
+                trimmed = text[..t.span.start].trim_end().len().max(start_end);
+            }
+        }
         return Some((trimmed, None));
     }
     // Just after the element's last content, whitespace left outside it.
