@@ -88,7 +88,20 @@ pub use unknown_element::UnknownElement;
 pub use unused_suppression::UnusedSuppression;
 pub use word_processor_cruft::WordProcessorCruft;
 
+use crate::document::Element;
+use crate::fix::Edit;
 use crate::rule::Rule;
+
+/// Edits that unwrap `el`, keeping its content: delete its start tag and, when
+/// the source has one, its end tag. `None` when no start tag is in the source.
+pub(crate) fn unwrap_edits(el: Element<'_>) -> Option<Vec<Edit>> {
+    let start = el.start_tag()?;
+    let mut edits = vec![Edit::deletion(start.span)];
+    if let Some(end) = el.end_tag() {
+        edits.push(Edit::deletion(end.span));
+    }
+    Some(edits)
+}
 
 /// Every rule, in the order `tagmend rules` lists them.
 #[must_use]

@@ -55,10 +55,9 @@ impl Rule for ObsoleteElement {
             let Some(start) = el.start_tag() else {
                 continue;
             };
-            let mut edits = vec![Edit::deletion(start.span)];
-            if let Some(end) = el.end_tag() {
-                edits.push(Edit::deletion(end.span));
-            }
+            let Some(edits) = super::unwrap_edits(el) else {
+                continue;
+            };
             out.push(
                 Diagnostic::new(
                     ObsoleteElement::META.id,

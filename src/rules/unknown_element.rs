@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::document::Origin;
-use crate::fix::{Edit, Fix};
+use crate::fix::Fix;
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::html;
 
@@ -90,10 +90,9 @@ impl Rule for UnknownElement {
             let Some(start) = el.start_tag() else {
                 continue;
             };
-            let mut edits = vec![Edit::deletion(start.span)];
-            if let Some(end) = el.end_tag() {
-                edits.push(Edit::deletion(end.span));
-            }
+            let Some(edits) = super::unwrap_edits(el) else {
+                continue;
+            };
             out.push(
                 Diagnostic::new(
                     UnknownElement::META.id,

@@ -180,11 +180,12 @@ impl Rule for WordProcessorCruft {
             if e.name() != "o:p" || e.origin() != Origin::Source {
                 continue;
             }
-            let Some(start) = e.start_tag() else { continue };
-            let mut edits = vec![Edit::deletion(start.span)];
-            if let Some(end) = e.end_tag() {
-                edits.push(Edit::deletion(end.span));
-            }
+            let Some(start) = e.start_tag() else {
+                continue;
+            };
+            let Some(edits) = super::unwrap_edits(e) else {
+                continue;
+            };
             out.push(
                 Diagnostic::new(
                     id,
