@@ -473,6 +473,8 @@ impl Source {
         if self.encoding == encoding_rs::UTF_8 && self.pieces.len() <= 1 {
             return Vec::new();
         }
+        // A real U+FFFD, encoded (UTF-8 `EF BF BD`, or GB18030's), is no error.
+        let (real, _, unmappable) = self.encoding.encode("\u{FFFD}");
         let mut out = Vec::new();
         for (i, _) in self.text.match_indices('\u{FFFD}') {
             let span = Span::new(i, i + '\u{FFFD}'.len_utf8());
@@ -483,9 +485,7 @@ impl Source {
             let Some(raw) = bytes.get(from..to) else {
                 continue;
             };
-            // A real U+FFFD, encoded (UTF-8 `EF BF BD`, or GB18030's), is no error.
-            let (encoded, _, unmappable) = self.encoding.encode("\u{FFFD}");
-            if !unmappable && raw == &*encoded {
+            if !unmappable && raw == &*real {
                 continue;
             }
             out.push((span, raw.to_vec()));

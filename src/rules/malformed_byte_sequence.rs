@@ -91,7 +91,6 @@ impl Rule for MalformedByteSequence {
         if spans.is_empty() {
             return;
         }
-        let found = spans.clone();
         let text = source.text();
         let utf8 = source.encoding() == encoding_rs::UTF_8;
         // Bytes that are valid UTF-8 under another declared encoding, or many
@@ -103,13 +102,13 @@ impl Rule for MalformedByteSequence {
             || (spans.len() >= 20 && spans.len() * 10 > non_ascii);
         // Adjacent sequences (`E9 E8`) make one finding.
         let mut groups: Vec<(Span, Vec<u8>)> = Vec::new();
-        for (span, bytes) in found {
+        for (span, bytes) in &spans {
             match groups.last_mut() {
                 Some((g, b)) if g.end == span.start => {
                     *g = Span::new(g.start, span.end);
-                    b.extend_from_slice(&bytes);
+                    b.extend_from_slice(bytes);
                 }
-                _ => groups.push((span, bytes)),
+                _ => groups.push((*span, bytes.clone())),
             }
         }
         for (span, bytes) in groups {
