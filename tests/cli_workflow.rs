@@ -774,6 +774,25 @@ fn statistics_text_and_json() {
     assert_eq!(v[0]["rule"], "tag-debris");
     assert_eq!(v[0]["count"], 2);
     assert_eq!(v[0]["fixable"], 2);
+    // json-lines: one object a line, never an array.
+    let r = run(
+        &[
+            "check",
+            "--statistics",
+            "--output-format",
+            "json-lines",
+            ".",
+        ],
+        dir.path(),
+    );
+    let lines: Vec<serde_json::Value> = r
+        .out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", r.out);
+    assert_eq!(lines[0]["rule"], "tag-debris");
+    assert_eq!(lines[0]["count"], 2);
 }
 
 #[test]

@@ -91,25 +91,15 @@ pub enum ProfileArg {
     Fragment,
 }
 
-/// `tagmend check` arguments.
+/// Which rules run and which fixes apply (`check` and `corpus`).
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
-    /// Files or folders to check (every *.html / *.htm below a folder); `-` reads
-    /// standard input.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
-    /// Apply safe fixes (in place; to stdout for `-`).
-    #[arg(long)]
-    pub fix: bool,
-    /// Also apply unsafe fixes (with --fix or --diff), or show them as fixable.
+pub struct RuleArgs {
+    /// Also apply unsafe fixes when fixing, or show them as fixable.
     #[arg(long, overrides_with = "no_unsafe_fixes")]
     pub unsafe_fixes: bool,
     /// Do not apply unsafe fixes, whatever the config says.
     #[arg(long, overrides_with = "unsafe_fixes")]
     pub no_unsafe_fixes: bool,
-    /// Print the repair as a unified diff instead of writing it.
-    #[arg(long)]
-    pub diff: bool,
     /// Rules or groups to run instead of the defaults (comma-separated; `all`).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub select: Vec<String>,
@@ -122,6 +112,47 @@ pub struct CheckArgs {
     /// Whole documents or fragments (fragment: rules for whole documents stay quiet).
     #[arg(long, value_enum)]
     pub profile: Option<ProfileArg>,
+}
+
+impl RuleArgs {
+    /// Every rule or group named by --select, --extend-select and --ignore.
+    pub fn selectors(&self) -> impl Iterator<Item = &String> {
+        self.select
+            .iter()
+            .chain(&self.extend_select)
+            .chain(&self.ignore)
+    }
+}
+
+/// Resource limits per page (`check` and `corpus`).
+#[derive(Debug, clap::Args)]
+pub struct LimitArgs {
+    /// Deepest element nesting a page may have before it is skipped.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub max_depth: usize,
+    /// Largest page, in bytes, before it is skipped.
+    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
+    pub max_bytes: usize,
+    /// Longest parse time per page, in milliseconds, before it is skipped.
+    #[arg(long, default_value_t = 3000, value_name = "MS")]
+    pub max_time_ms: u64,
+}
+
+/// `tagmend check` arguments.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (every *.html / *.htm below a folder); `-` reads
+    /// standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Apply safe fixes (in place; to stdout for `-`).
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the repair as a unified diff instead of writing it.
+    #[arg(long)]
+    pub diff: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// Use this config file for every file (no discovery).
     #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
@@ -174,15 +205,8 @@ pub struct CheckArgs {
     /// The path to show for standard input (also used to find its config).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// Deepest element nesting a page may have before it is skipped.
-    #[arg(long, default_value_t = 512, value_name = "N")]
-    pub max_depth: usize,
-    /// Largest page, in bytes, before it is skipped.
-    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
-    pub max_bytes: usize,
-    /// Longest parse time per page, in milliseconds, before it is skipped.
-    #[arg(long, default_value_t = 3000, value_name = "MS")]
-    pub max_time_ms: u64,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Record formats for `tagmend corpus`.
@@ -214,24 +238,8 @@ pub struct CorpusArgs {
     /// Apply safe fixes to every page.
     #[arg(long)]
     pub fix: bool,
-    /// Also apply unsafe fixes.
-    #[arg(long, overrides_with = "no_unsafe_fixes")]
-    pub unsafe_fixes: bool,
-    /// Do not apply unsafe fixes, whatever the config says.
-    #[arg(long, overrides_with = "unsafe_fixes")]
-    pub no_unsafe_fixes: bool,
-    /// Rules or groups to run instead of the defaults (comma-separated; `all`).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Vec<String>,
-    /// Rules or groups to add to the selection.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub extend_select: Vec<String>,
-    /// Rules or groups to skip.
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
-    /// Whole documents or fragments (fragment: rules for whole documents stay quiet).
-    #[arg(long, value_enum)]
-    pub profile: Option<ProfileArg>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// Use this config file (default: the one that applies in the current folder).
     #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
@@ -248,13 +256,6 @@ pub struct CorpusArgs {
     /// No summary, warnings or progress bar; errors only.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Deepest element nesting a page may have before it is skipped.
-    #[arg(long, default_value_t = 512, value_name = "N")]
-    pub max_depth: usize,
-    /// Largest page, in bytes, before it is skipped.
-    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
-    pub max_bytes: usize,
-    /// Longest parse time per page, in milliseconds, before it is skipped.
-    #[arg(long, default_value_t = 3000, value_name = "MS")]
-    pub max_time_ms: u64,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }

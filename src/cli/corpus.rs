@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{
     output, plural, progress, settings_from, use_color, ColorChoice, CorpusArgs, CorpusFormat,
-    RuleFlags, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS,
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS,
 };
 use crate::config::{self, Config, Mode, Resolver};
 use crate::corpus::{self, Format, Input, Notice, Options, Summary};
@@ -97,7 +97,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 fn settings(a: &CorpusArgs) -> Result<crate::Settings, u8> {
-    for sel in a.select.iter().chain(&a.extend_select).chain(&a.ignore) {
+    for sel in a.rules.selectors() {
         if !config::known_selector(sel) {
             return Err(error(&format!(
                 "unknown rule or group `{sel}` (see `tagmend rules`)"
@@ -127,18 +127,7 @@ fn settings(a: &CorpusArgs) -> Result<crate::Settings, u8> {
         output::stderr(&output::render_config_error(&e, color));
         EXIT_ERROR
     })?;
-    let flags = RuleFlags {
-        select: &a.select,
-        extend_select: &a.extend_select,
-        ignore: &a.ignore,
-        unsafe_fixes: a.unsafe_fixes,
-        no_unsafe_fixes: a.no_unsafe_fixes,
-        profile: a.profile,
-        max_depth: a.max_depth,
-        max_bytes: a.max_bytes,
-        max_time_ms: a.max_time_ms,
-    };
-    Ok(settings_from(&flags, &resolved.config, None))
+    Ok(settings_from(&a.rules, &a.limits, &resolved.config, None))
 }
 
 /// The progress bar: input bytes read (of the total, when every input is a

@@ -20,7 +20,8 @@ use clap::{CommandFactory, Parser};
 use rayon::prelude::*;
 
 pub use args::{
-    CheckArgs, Cli, ColorChoice, Command, CorpusArgs, CorpusFormat, OutputFormat, ProfileArg,
+    CheckArgs, Cli, ColorChoice, Command, CorpusArgs, CorpusFormat, LimitArgs, OutputFormat,
+    ProfileArg, RuleArgs,
 };
 pub use files::write_atomic;
 
@@ -307,36 +308,12 @@ fn process(job: &Job, a: &CheckArgs, color: bool) -> FileReport {
     rep
 }
 
-/// The command-line flags that make a page's settings (`check` and `corpus`).
-struct RuleFlags<'a> {
-    select: &'a [String],
-    extend_select: &'a [String],
-    ignore: &'a [String],
-    unsafe_fixes: bool,
-    no_unsafe_fixes: bool,
-    profile: Option<ProfileArg>,
-    max_depth: usize,
-    max_bytes: usize,
-    max_time_ms: u64,
-}
-
 /// The settings for one file: its config, overridden by the command line.
 fn settings_for(a: &CheckArgs, c: &Config, abs: Option<&Path>) -> Settings {
-    let flags = RuleFlags {
-        select: &a.select,
-        extend_select: &a.extend_select,
-        ignore: &a.ignore,
-        unsafe_fixes: a.unsafe_fixes,
-        no_unsafe_fixes: a.no_unsafe_fixes,
-        profile: a.profile,
-        max_depth: a.max_depth,
-        max_bytes: a.max_bytes,
-        max_time_ms: a.max_time_ms,
-    };
-    settings_from(&flags, c, abs)
+    settings_from(&a.rules, &a.limits, c, abs)
 }
 
-fn settings_from(a: &RuleFlags<'_>, c: &Config, abs: Option<&Path>) -> Settings {
+fn settings_from(a: &RuleArgs, limits: &LimitArgs, c: &Config, abs: Option<&Path>) -> Settings {
     let (select, extend_select, mut ignore) = if a.select.is_empty() {
         // CLI lists extend the config's; an `--extend-select` re-enables a rule
         // the config ignores.
@@ -344,23 +321,19 @@ fn settings_from(a: &RuleFlags<'_>, c: &Config, abs: Option<&Path>) -> Settings 
             .ignore
             .iter()
             .filter(|i| !a.extend_select.contains(i))
-            .chain(a.ignore)
+            .chain(&a.ignore)
             .cloned()
             .collect();
         let extend: Vec<String> = c
             .extend_select
             .iter()
-            .chain(a.extend_select)
+            .chain(&a.extend_select)
             .cloned()
             .collect();
         (c.select.clone().unwrap_or_default(), extend, ignore)
     } else {
         // `--select` starts the selection afresh, as in ruff.
-        (
-            a.select.to_vec(),
-            a.extend_select.to_vec(),
-            a.ignore.to_vec(),
-        )
+        (a.select.clone(), a.extend_select.clone(), a.ignore.clone())
     };
     if let Some(abs) = abs {
         ignore.extend(c.per_file_ignores_for(abs));
@@ -383,9 +356,9 @@ fn settings_from(a: &RuleFlags<'_>, c: &Config, abs: Option<&Path>) -> Settings 
         ignore,
         unsafe_fixes,
         limits: Limits {
-            max_depth: a.max_depth,
-            max_bytes: a.max_bytes,
-            max_time: Duration::from_millis(a.max_time_ms),
+            max_depth: limits.max_depth,
+            max_bytes: limits.max_bytes,
+            max_time: Duration::from_millis(limits.max_time_ms),
             ..Limits::default()
         },
         profile,
@@ -411,7 +384,7 @@ fn check(a: &CheckArgs) -> u8 {
     let Ok(cwd) = std::env::current_dir() else {
         return error("cannot read the current folder");
     };
-    for sel in a.select.iter().chain(&a.extend_select).chain(&a.ignore) {
+    for sel in a.rules.selectors() {
         if !config::known_selector(sel) {
             return error(&format!(
                 "unknown rule or group `{}` (see `tagmend rules`)",
@@ -657,9 +630,16 @@ fn check(a: &CheckArgs) -> u8 {
     } else if a.statistics {
         let stats = report::statistics(&findings);
         match a.output_format {
-            OutputFormat::Json | OutputFormat::JsonLines => {
+            OutputFormat::Json => {
                 out.push_str(&serde_json::to_string_pretty(&stats).unwrap_or_default());
                 out.push('\n');
+            }
+            // One object a line, like the findings in this format.
+            OutputFormat::JsonLines => {
+                for s in &stats {
+                    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+                    out.push('\n');
+                }
             }
             _ => out.push_str(&report::render_statistics(&stats)),
         }
