@@ -203,12 +203,13 @@ fn diff(expected: &str, actual: &str) -> String {
 }
 
 /// Compare `actual` with the expectation file `path`, or rewrite it when blessing.
-fn expect_file(label: &str, path: &Path, actual: &str, failures: &mut Vec<String>) {
+/// Bytes, so expectations in a page's own (non-UTF-8) encoding compare exactly.
+fn expect_file(label: &str, path: &Path, actual: &[u8], failures: &mut Vec<String>) {
     let file = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let expected = match fs::read_to_string(path) {
-        Ok(text) => Some(text),
+    let expected = match fs::read(path) {
+        Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             failures.push(format!("{label}: reading {file}: {e}"));
@@ -224,14 +225,15 @@ fn expect_file(label: &str, path: &Path, actual: &str, failures: &mut Vec<String
         }
         return;
     }
+    let actual = String::from_utf8_lossy(actual);
     match expected {
         None => failures.push(format!(
             "{label}: missing {file} (run with BLESS=1 to write it); actual:\n{}",
-            indent(actual)
+            indent(&actual)
         )),
         Some(expected) => failures.push(format!(
             "{label}: {file} differs (- expected, + actual):\n{}",
-            diff(&expected, actual)
+            diff(&String::from_utf8_lossy(&expected), &actual)
         )),
     }
 }
@@ -247,103 +249,83 @@ fn indent(text: &str) -> String {
     out
 }
 
-fn parse_error_count(text: &str) -> Result<usize, String> {
-    Document::parse(Source::from_text(text))
-        .map(|d| d.parse_errors().len())
-        .map_err(|e| format!("parse refused: {e}"))
+/// A case's input: UTF-8 text goes through the text API (`lint`, `fix`); any
+/// other bytes (a page in its own encoding) through the byte API, as
+/// `tagmend check` reads files, and fixed pages are compared byte for byte.
+enum Page {
+    Text(String),
+    Bytes(Vec<u8>),
 }
 
-/// A case whose input is not UTF-8 (bytes a text fixture cannot hold): linted
-/// and fixed at the byte level, as `tagmend check` does; the fixed page is
-/// compared byte for byte.
-fn run_bytes_case(case: &Case, bytes: Vec<u8>, failures: &mut Vec<String>) {
-    let label = &case.label;
-    let settings = Settings {
-        select: vec![case.rule.clone()],
-        unsafe_fixes: true,
-        ..Default::default()
-    };
-    match tagmend::lint_bytes(bytes.clone(), None, &settings) {
-        Ok((source, diags)) => {
-            if matches!(case.kind, Kind::Invalid) && diags.is_empty() {
-                failures.push(format!("{label}: an invalid case gives no diagnostic"));
-            }
-            if matches!(case.kind, Kind::Valid) && !diags.is_empty() {
-                failures.push(format!("{label}: a valid case gives diagnostics"));
-            }
-            if matches!(case.kind, Kind::Invalid) {
-                let rendered = render(&source, &diags);
-                expect_file(label, &case.sibling(DIAGNOSTICS_EXT), &rendered, failures);
-            }
+impl Page {
+    fn new(bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => Page::Text(text),
+            Err(e) => Page::Bytes(e.into_bytes()),
         }
-        Err(e) => failures.push(format!("{label}: lint failed: {e}")),
     }
-    let fixed = match tagmend::fix_bytes(bytes.clone(), None, &settings) {
-        Ok(f) => f.bytes,
-        Err(e) => {
-            failures.push(format!("{label}: fix failed: {e}"));
-            return;
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Page::Text(t) => t.as_bytes(),
+            Page::Bytes(b) => b,
         }
-    };
-    let expected = if matches!(case.kind, Kind::Invalid) {
-        let path = case.sibling(FIXED_EXT);
-        if blessing() {
-            if let Err(e) = fs::write(&path, &fixed) {
-                failures.push(format!("{label}: writing the fixed page: {e}"));
-            }
-            return;
-        }
-        match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                failures.push(format!("{label}: reading the fixed page: {e}"));
-                return;
-            }
-        }
-    } else {
-        bytes
-    };
-    if fixed != expected {
-        failures.push(format!(
-            "{label}: the fixed page differs (- expected, + actual):\n{}",
-            diff(
-                &String::from_utf8_lossy(&expected),
-                &String::from_utf8_lossy(&fixed)
-            )
-        ));
     }
-    match tagmend::fix_bytes(fixed.clone(), None, &settings) {
-        Ok(again) if again.bytes == fixed => {}
-        Ok(_) => failures.push(format!("{label}: fixing the fixed page changes it again")),
-        Err(e) => failures.push(format!("{label}: fixing the fixed page failed: {e}")),
+
+    fn source(&self) -> Result<Source, String> {
+        match self {
+            Page::Text(t) => Ok(Source::from_text(t.as_str())),
+            Page::Bytes(b) => Source::from_bytes(b.clone(), None).map_err(|e| e.to_string()),
+        }
+    }
+
+    fn lint(&self, settings: &Settings) -> Result<(Source, Vec<Diagnostic>), String> {
+        match self {
+            Page::Text(t) => tagmend::lint(t, settings)
+                .map(|d| (Source::from_text(t.as_str()), d))
+                .map_err(|e| e.to_string()),
+            Page::Bytes(b) => {
+                tagmend::lint_bytes(b.clone(), None, settings).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// The fixed page, in the same kind, and whether the loop converged.
+    fn fix(&self, settings: &Settings) -> Result<(Page, bool), String> {
+        match self {
+            Page::Text(t) => tagmend::fix(t, settings)
+                .map(|o| (Page::Text(o.text), o.converged))
+                .map_err(|e| e.to_string()),
+            Page::Bytes(b) => tagmend::fix_bytes(b.clone(), None, settings)
+                .map(|f| (Page::Bytes(f.bytes), f.outcome.converged))
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    fn parse_error_count(&self) -> Result<usize, String> {
+        Document::parse(self.source()?)
+            .map(|d| d.parse_errors().len())
+            .map_err(|e| format!("parse refused: {e}"))
     }
 }
 
 fn run_case(case: &Case, failures: &mut Vec<String>) {
     let label = &case.label;
-    let bytes = match fs::read(&case.input) {
-        Ok(b) => b,
+    let page = match fs::read(&case.input) {
+        Ok(b) => Page::new(b),
         Err(e) => {
             failures.push(format!("{label}: reading the input: {e}"));
             return;
         }
     };
-    let input = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            run_bytes_case(case, e.into_bytes(), failures);
-            return;
-        }
-    };
-    let source = Source::from_text(input.as_str());
     let settings = Settings {
         select: vec![case.rule.clone()],
         unsafe_fixes: true,
         ..Default::default()
     };
 
-    let diags = match tagmend::lint(&input, &settings) {
-        Ok(d) => d,
+    let (source, diags) = match page.lint(&settings) {
+        Ok(found) => found,
         Err(e) => {
             failures.push(format!("{label}: lint failed: {e}"));
             return;
@@ -358,7 +340,12 @@ fn run_case(case: &Case, failures: &mut Vec<String>) {
                     case.rule
                 ));
             }
-            expect_file(label, &case.sibling(DIAGNOSTICS_EXT), &rendered, failures);
+            expect_file(
+                label,
+                &case.sibling(DIAGNOSTICS_EXT),
+                rendered.as_bytes(),
+                failures,
+            );
         }
         Kind::Valid => {
             if !diags.is_empty() {
@@ -369,8 +356,8 @@ fn run_case(case: &Case, failures: &mut Vec<String>) {
                 ));
             }
             // The case's own rule is checked above; this catches the other rules.
-            match tagmend::lint(&input, &Settings::default()) {
-                Ok(mut all) => {
+            match page.lint(&Settings::default()) {
+                Ok((_, mut all)) => {
                     all.retain(|d| d.rule != case.rule);
                     if !all.is_empty() {
                         failures.push(format!(
@@ -384,36 +371,44 @@ fn run_case(case: &Case, failures: &mut Vec<String>) {
         }
     }
 
-    let outcome = match tagmend::fix(&input, &settings) {
-        Ok(o) => o,
+    let fixed = match page.fix(&settings) {
+        Ok((fixed, converged)) => {
+            if !converged {
+                failures.push(format!("{label}: the fix loop did not converge"));
+            }
+            fixed
+        }
         Err(e) => {
             failures.push(format!("{label}: fix failed: {e}"));
             return;
         }
     };
-    if !outcome.converged {
-        failures.push(format!("{label}: the fix loop did not converge"));
-    }
     match case.kind {
-        Kind::Invalid => expect_file(label, &case.sibling(FIXED_EXT), &outcome.text, failures),
+        Kind::Invalid => expect_file(label, &case.sibling(FIXED_EXT), fixed.bytes(), failures),
         Kind::Valid => {
-            if outcome.text != input {
+            if fixed.bytes() != page.bytes() {
                 failures.push(format!(
                     "{label}: fixing a valid case changed it (- input, + fixed):\n{}",
-                    diff(&input, &outcome.text)
+                    diff(
+                        &String::from_utf8_lossy(page.bytes()),
+                        &String::from_utf8_lossy(fixed.bytes())
+                    )
                 ));
             }
         }
     }
-    match tagmend::fix(&outcome.text, &settings) {
-        Ok(again) if again.text == outcome.text => {}
-        Ok(again) => failures.push(format!(
+    match fixed.fix(&settings) {
+        Ok((again, _)) if again.bytes() == fixed.bytes() => {}
+        Ok((again, _)) => failures.push(format!(
             "{label}: fixing the fixed output changes it again (- fixed, + fixed twice):\n{}",
-            diff(&outcome.text, &again.text)
+            diff(
+                &String::from_utf8_lossy(fixed.bytes()),
+                &String::from_utf8_lossy(again.bytes())
+            )
         )),
         Err(e) => failures.push(format!("{label}: fixing the fixed output failed: {e}")),
     }
-    match (parse_error_count(&input), parse_error_count(&outcome.text)) {
+    match (page.parse_error_count(), fixed.parse_error_count()) {
         (Ok(before), Ok(after)) if after > before => failures.push(format!(
             "{label}: fixing raised the parse-error count from {before} to {after}"
         )),
