@@ -18,6 +18,18 @@ pub struct RawAttr {
     pub full_span: Span,
 }
 
+/// True when `hay` contains `needle` (ASCII lowercase) ignoring ASCII case: the
+/// same answer as `hay.to_ascii_lowercase().contains(needle)`, without the copy.
+#[must_use]
+pub fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    n.is_empty()
+        || hay
+            .as_bytes()
+            .windows(n.len())
+            .any(|w| w.eq_ignore_ascii_case(n))
+}
+
 /// Lex the attributes of the tag whose text is `text[span]`.
 #[must_use]
 pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {

@@ -70,6 +70,12 @@ impl Rule for JavascriptUrl {
                 if !URL_ATTRIBUTES.contains(&name.as_str()) {
                     continue;
                 }
+                // Decoded and trimmed, the value starts with `j`: written as a
+                // literal `j`/`J` or as a reference, after bytes up to a space.
+                let first = text[v.start..v.end].bytes().find(|&b| b > b' ');
+                if !matches!(first, Some(b'j' | b'J' | b'&')) {
+                    continue;
+                }
                 let value: String = prose::decode(text, v, true).iter().map(|c| c.c).collect();
                 if !is_javascript_url(&value) {
                     continue;

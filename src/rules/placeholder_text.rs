@@ -92,8 +92,8 @@ fn bracket_notes(p: &Prose, out: &mut Vec<Diagnostic>) {
 }
 
 /// A case-insensitive literal.
-fn literal(p: &Prose, needle: &str, what: &str, out: &mut Vec<Diagnostic>) {
-    let lower: Vec<char> = p.chars.iter().map(|c| c.c.to_ascii_lowercase()).collect();
+/// Every `needle` (lowercase) in `lower`, the run's characters ASCII-lowercased.
+fn literal(p: &Prose, lower: &[char], needle: &str, what: &str, out: &mut Vec<Diagnostic>) {
     let needle: Vec<char> = needle.chars().collect();
     let mut i = 0;
     while i + needle.len() <= lower.len() {
@@ -119,6 +119,10 @@ fn tk_marks(p: &Prose, out: &mut Vec<Diagnostic>) {
         let start = i;
         while i < n && p.at(i).is_some_and(prose::is_word) {
             i += 1;
+        }
+        // Only `TK`, `TKTK`, ... can match: skip building any other word.
+        if p.at(start) != Some('T') || p.at(start + 1) != Some('K') {
+            continue;
         }
         let word = p.string(start, i);
         let repeated = word.len() >= 4
@@ -213,11 +217,24 @@ impl Rule for PlaceholderText {
         let doc = ctx.doc;
         for p in ctx.prose(true) {
             bracket_notes(p, out);
-            literal(p, "lorem ipsum", "dummy text", out);
-            literal(p, "[object object]", "a script printed an object", out);
+            let lower: Vec<char> = p.chars.iter().map(|c| c.c.to_ascii_lowercase()).collect();
+            literal(p, &lower, "lorem ipsum", "dummy text", out);
+            literal(
+                p,
+                &lower,
+                "[object object]",
+                "a script printed an object",
+                out,
+            );
             tk_marks(p, out);
             template_fields(p, out);
-            // An element whose whole text is what a failed script printed.
+            // An element whose whole text is what a failed script printed: at
+            // most 9 characters between the first and last non-space ones.
+            let first = p.chars.iter().position(|c| !c.c.is_whitespace());
+            let last = p.chars.iter().rposition(|c| !c.c.is_whitespace());
+            if first.zip(last).is_none_or(|(a, b)| b - a >= 15) {
+                continue;
+            }
             let text = p.string(0, p.chars.len());
             let trimmed = text.trim();
             if NULLISH.contains(&trimmed) && trimmed != "[object Object]" {
