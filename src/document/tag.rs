@@ -22,12 +22,15 @@ pub struct RawAttr {
 /// same answer as `hay.to_ascii_lowercase().contains(needle)`, without the copy.
 #[must_use]
 pub fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
-    let n = needle.as_bytes();
-    n.is_empty()
-        || hay
-            .as_bytes()
-            .windows(n.len())
-            .any(|w| w.eq_ignore_ascii_case(n))
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    h.iter().enumerate().any(|(i, &b)| {
+        b.to_ascii_lowercase() == first
+            && h.get(i + 1..i + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+    })
 }
 
 /// Lex the attributes of the tag whose text is `text[span]`.

@@ -92,13 +92,15 @@ fn bracket_notes(p: &Prose, out: &mut Vec<Diagnostic>) {
 }
 
 /// A case-insensitive literal.
-/// Every `needle` (lowercase) in `lower`, the run's characters ASCII-lowercased.
-fn literal(p: &Prose, lower: &[char], needle: &str, what: &str, out: &mut Vec<Diagnostic>) {
+/// Every `needle` (ASCII lowercase) in the run, matched ignoring ASCII case.
+fn literal(p: &Prose, needle: &str, what: &str, out: &mut Vec<Diagnostic>) {
+    let lower = |i: usize| p.chars[i].c.to_ascii_lowercase();
     let needle: Vec<char> = needle.chars().collect();
+    let len = p.chars.len();
     let mut i = 0;
-    while i + needle.len() <= lower.len() {
-        let boundary = i == 0 || !prose::is_word(lower[i - 1]);
-        if boundary && lower[i..i + needle.len()] == needle[..] {
+    while i + needle.len() <= len {
+        let boundary = i == 0 || !prose::is_word(lower(i - 1));
+        if boundary && (0..needle.len()).all(|k| lower(i + k) == needle[k]) {
             report(p, i, i + needle.len(), what, out);
             i += needle.len();
         } else {
@@ -217,15 +219,8 @@ impl Rule for PlaceholderText {
         let doc = ctx.doc;
         for p in ctx.prose(true) {
             bracket_notes(p, out);
-            let lower: Vec<char> = p.chars.iter().map(|c| c.c.to_ascii_lowercase()).collect();
-            literal(p, &lower, "lorem ipsum", "dummy text", out);
-            literal(
-                p,
-                &lower,
-                "[object object]",
-                "a script printed an object",
-                out,
-            );
+            literal(p, "lorem ipsum", "dummy text", out);
+            literal(p, "[object object]", "a script printed an object", out);
             tk_marks(p, out);
             template_fields(p, out);
             // An element whose whole text is what a failed script printed: at
