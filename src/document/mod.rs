@@ -169,6 +169,9 @@ pub struct Document {
     /// node's tree is rooted at the document (not a template's contents). Lets
     /// [`Document::in_element`] answer without walking the ancestors each time.
     ancestry: std::sync::OnceLock<Vec<u64>>,
+    /// Every element in tree order, listed on first use: a dozen rules walk
+    /// them all.
+    element_order: std::sync::OnceLock<Vec<NodeId>>,
 }
 
 /// Element names [`Document::in_element`] answers from the ancestry cache (every
@@ -252,6 +255,7 @@ impl Document {
             errors,
             fragment,
             ancestry: std::sync::OnceLock::new(),
+            element_order: std::sync::OnceLock::new(),
         }
     }
 
@@ -394,7 +398,14 @@ impl Document {
 
     /// Every element in tree order (template contents included).
     pub fn elements(&self) -> impl Iterator<Item = Element<'_>> + '_ {
-        self.descendants(DOCUMENT).filter_map(|id| self.element(id))
+        self.element_order
+            .get_or_init(|| {
+                self.descendants(DOCUMENT)
+                    .filter(|&id| self.element(id).is_some())
+                    .collect()
+            })
+            .iter()
+            .map(move |&id| Element { doc: self, id })
     }
 
     /// Every node below `root`, in tree order (template contents included).
