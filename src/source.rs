@@ -309,8 +309,12 @@ impl Source {
             Err(i) => i - 1,
         };
         let start = self.lines()[line];
-        let col = self.text.get(start..offset).map_or(offset - start, |_| {
-            self.chars_before(offset) - self.chars_before(start)
+        let col = self.text.get(start..offset).map_or(offset - start, |s| {
+            if s.len() < CHAR_MARK {
+                s.chars().count()
+            } else {
+                self.chars_before(offset) - self.chars_before(start)
+            }
         });
         (line + 1, col + 1)
     }

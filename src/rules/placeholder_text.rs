@@ -99,8 +99,11 @@ fn literal(p: &Prose, needle: &str, what: &str, out: &mut Vec<Diagnostic>) {
     let len = p.chars.len();
     let mut i = 0;
     while i + needle.len() <= len {
-        let boundary = i == 0 || !prose::is_word(lower(i - 1));
-        if boundary && (0..needle.len()).all(|k| lower(i + k) == needle[k]) {
+        // The first character first: it rules out almost every position cheaply.
+        if lower(i) == needle[0]
+            && (i == 0 || !prose::is_word(lower(i - 1)))
+            && (1..needle.len()).all(|k| lower(i + k) == needle[k])
+        {
             report(p, i, i + needle.len(), what, out);
             i += needle.len();
         } else {
