@@ -5,7 +5,8 @@
 # part; plus the per-file fix-to-stdout variants), tidy -e and htmlhint. Prints
 # MB/s and ratios. Installs peers if missing.
 # Usage: scripts/compare.sh [CORPUS_DIR] [ROUNDS]
-# TAGMEND_BIN=path times another tagmend build (e.g. main's, for an A/B run).
+# TAGMEND_BIN=path times another tagmend build. TAGMEND_BASE=path also times that
+# build's check (1 core, all cores) and fix in the same run, for an A/B.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus/articles}
@@ -48,11 +49,18 @@ t[tidy_e]=$(best tidy_e)
 t[tidy_repair]=$(setup=fresh_copy best tidy_repair_dir)
 t[tidy_repair_stdout]=$(best tidy_fix_stdout)
 if command -v htmlhint >/dev/null; then t[htmlhint]=$(best htmlhint "${files[@]}"); fi
+if [ -n "${TAGMEND_BASE:-}" ]; then
+  new=$bin; bin=$TAGMEND_BASE
+  t[base_check_1core]=$(best env RAYON_NUM_THREADS=1 "$bin" check --output-format concise "${files[@]}")
+  t[base_check]=$(best "$bin" check --output-format concise "${files[@]}")
+  t[base_fix]=$(setup=fresh_copy best tagmend_fix_dir)
+  bin=$new
+fi
 small=$(printf '%s\n' "${files[@]}" | xargs ls -S | tail -1)
 t[small_file_check]=$(best "$bin" check "$small")
 echo "corpus: ${#files[@]} files, $mb MB, best of $rounds rounds"
 printf '%-22s %10s %10s\n' tool seconds MB/s
-for k in html5ever_parse tagmend_check_1core tagmend_check tagmend_fix tagmend_fix_stdout tidy_e tidy_repair tidy_repair_stdout htmlhint; do
+for k in html5ever_parse tagmend_check_1core tagmend_check tagmend_fix tagmend_fix_stdout tidy_e tidy_repair tidy_repair_stdout htmlhint base_check_1core base_check base_fix; do
   [ -n "${t[$k]:-}" ] && printf '%-22s %10.3f %10.2f\n' "$k" "${t[$k]}" "$(awk -v m="$mb" -v s="${t[$k]}" 'BEGIN{print m/s}')"
 done
 printf 'small file (%s): %.1f ms\n' "$(basename "$small")" "$(awk -v s="${t[small_file_check]}" 'BEGIN{print s*1000}')"
@@ -63,3 +71,8 @@ echo "  tagmend check all cores vs 1 core:        $(r tagmend_check_1core tagmen
 echo "  tagmend check vs tidy -e:                 $(r tidy_e tagmend_check)x  (target >= 5)"
 echo "  tagmend --fix vs tidy repair (one call):  $(r tidy_repair tagmend_fix)x  (target >= 3)"
 echo "  same, per file to stdout:                 $(r tidy_repair_stdout tagmend_fix_stdout)x"
+if [ -n "${TAGMEND_BASE:-}" ]; then
+  echo "this build vs TAGMEND_BASE (same run):"
+  echo "  check 1 core: $(r base_check_1core tagmend_check_1core)x   check all cores: $(r base_check tagmend_check)x   fix: $(r base_fix tagmend_fix)x"
+  echo "  base: check 1 core vs html5ever parse $(r html5ever_parse base_check_1core)x, all cores vs 1 core $(r base_check_1core base_check)x"
+fi
