@@ -61,7 +61,13 @@ impl Rule for JavascriptUrl {
         let doc = ctx.doc;
         let text = doc.text();
         for tok in doc.tokens() {
-            if tok.kind != TokenKind::StartTag {
+            // A finding's value starts with a literal `j`/`J` or a reference's
+            // `&` (see below): a tag with neither byte has none to find.
+            if tok.kind != TokenKind::StartTag
+                || !text
+                    .get(tok.span.start..tok.span.end)
+                    .is_some_and(|t| t.bytes().any(|b| matches!(b, b'j' | b'J' | b'&')))
+            {
                 continue;
             }
             for a in tag::attributes(text, tok.span) {
