@@ -187,7 +187,7 @@ fn check_pass(
     before_words: &[String],
     after_doc: &Document,
     fixes: &[&Fix],
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
     let eb = before_doc.parse_errors().len();
     let ea = after_doc.parse_errors().len();
     if ea > eb {
@@ -205,7 +205,8 @@ fn check_pass(
     if !keeps_text(before_words, &after_words, &mut allowed) {
         return Err("it lost visible text".into());
     }
-    Ok(())
+    // The words of the accepted text: the next pass's `before_words`.
+    Ok(after_words)
 }
 
 type FixKey = (&'static str, String, String);
@@ -263,19 +264,28 @@ pub fn fix_document_with(
     let mut converged = false;
     let mut seen: HashSet<u64> = HashSet::new();
     seen.insert(text_hash(doc.text()));
+    // The words of `doc`, when a pass already computed them.
+    let mut doc_words: Option<Vec<String>> = None;
+    // The findings on `doc` when the loop ends with nothing left to apply.
+    let mut last_lint: Option<Vec<Diagnostic>> = None;
     for _ in 0..MAX_PASSES {
         let diags = lint_document_with(&doc, rules, profile);
         let candidates: Vec<(&Diagnostic, &Fix)> = diags
             .iter()
             .filter_map(|d| d.fix.as_ref().map(|f| (d, f)))
             .filter(|(_, f)| f.applicability() >= level && !f.edits().is_empty())
-            .filter(|(d, f)| !rejected_keys.contains(&fix_key(&doc, d, f)))
+            .filter(|(d, f)| {
+                rejected_keys.is_empty() || !rejected_keys.contains(&fix_key(&doc, d, f))
+            })
             .collect();
         if candidates.is_empty() {
             converged = true;
+            last_lint = Some(diags);
             break;
         }
-        let before_words = words(&doc.visible_text());
+        let before_words = doc_words
+            .take()
+            .unwrap_or_else(|| words(&doc.visible_text()));
         let (text, applied) = apply_fixes(doc.text(), candidates.iter().map(|(_, f)| *f));
         // Fixes that fight (one undoes what another did) bring back a text seen
         // before: refuse them, so the loop ends instead of cycling.
@@ -291,16 +301,18 @@ pub fn fix_document_with(
                     ),
                 });
             }
+            doc_words = Some(before_words);
             continue;
         }
         let new_doc = Document::parse_with_limits(Source::from_text(text), limits)?;
         let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
         match check_pass(&doc, &before_words, &new_doc, &applied_fixes) {
-            Ok(()) => {
+            Ok(after_words) => {
                 for &i in &applied {
                     *fixed.entry(candidates[i].0.rule).or_default() += 1;
                 }
                 doc = new_doc;
+                doc_words = Some(after_words);
                 // The page changed: a fix refused before may fit now.
                 rejected_keys.clear();
                 rejected.clear();
@@ -309,7 +321,7 @@ pub fn fix_document_with(
                 // Grow the pass one fix at a time from nothing, keeping each fix
                 // that leaves the guard satisfied together with those kept so far.
                 let mut kept: Vec<usize> = Vec::new();
-                let mut kept_doc: Option<Document> = None;
+                let mut kept_doc: Option<(Document, Vec<String>)> = None;
                 for &i in &applied {
                     let (d, f) = candidates[i];
                     let trial_set: Vec<&Fix> =
@@ -317,9 +329,9 @@ pub fn fix_document_with(
                     let (text, _) = apply_fixes(doc.text(), trial_set.iter().copied());
                     let trial = Document::parse_with_limits(Source::from_text(text), limits)?;
                     match check_pass(&doc, &before_words, &trial, &trial_set) {
-                        Ok(()) => {
+                        Ok(trial_words) => {
                             kept.push(i);
-                            kept_doc = Some(trial);
+                            kept_doc = Some((trial, trial_words));
                         }
                         Err(reason) => {
                             rejected_keys.insert(fix_key(&doc, d, f));
@@ -333,16 +345,23 @@ pub fn fix_document_with(
                 for &k in &kept {
                     *fixed.entry(candidates[k].0.rule).or_default() += 1;
                 }
-                if let Some(next) = kept_doc {
+                if let Some((next, next_words)) = kept_doc {
                     doc = next;
+                    doc_words = Some(next_words);
                     // The page changed: a fix refused before may fit now.
                     rejected_keys.clear();
                     rejected.clear();
+                } else {
+                    doc_words = Some(before_words);
                 }
             }
         }
     }
-    let remaining = lint_document_with(&doc, rules, profile);
+    // Converged: the last pass linted this very document and found nothing to apply.
+    let remaining = match last_lint {
+        Some(d) => d,
+        None => lint_document_with(&doc, rules, profile),
+    };
     Ok(FixOutcome {
         text: doc.text().to_owned(),
         remaining,

@@ -137,8 +137,11 @@ impl<'a> Context<'a> {
     /// Every prose run of the page, decoded; code skipped when `skip_code`
     /// (computed on first use: ten content rules read them).
     pub(crate) fn prose(&self, skip_code: bool) -> &[crate::rules::prose::Prose] {
+        let other = self.prose[usize::from(skip_code)]
+            .get()
+            .map_or(&[][..], Vec::as_slice);
         self.prose[usize::from(!skip_code)]
-            .get_or_init(|| crate::rules::prose::runs(self.doc, skip_code).collect())
+            .get_or_init(|| crate::rules::prose::runs(self.doc, skip_code, other).collect())
     }
 
     /// Every piece of tag debris in the document (computed on first use).

@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
-use rayon::prelude::*;
 
 pub use args::{
     CheckArgs, Cli, ColorChoice, Command, CorpusArgs, CorpusFormat, LimitArgs, OutputFormat,
@@ -308,6 +307,43 @@ fn process(job: &Job, a: &CheckArgs, color: bool) -> FileReport {
     rep
 }
 
+/// Run `work` on every job on all of rayon's threads, largest file first (so a
+/// big file picked up last does not leave the other cores idle at the end), and
+/// return the results in job order.
+fn process_all<F>(jobs: &[Job], work: F) -> Vec<FileReport>
+where
+    F: Fn(&Job) -> FileReport + Sync,
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut order: Vec<(u64, usize)> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| {
+            let size = if j.path.as_os_str() == "-" {
+                0
+            } else {
+                std::fs::metadata(&j.path).map_or(0, |m| m.len())
+            };
+            (size, i)
+        })
+        .collect();
+    order.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    let next = AtomicUsize::new(0);
+    let done: Vec<Vec<(usize, FileReport)>> = rayon::broadcast(|_| {
+        let mut mine = Vec::new();
+        while let Some(&(_, i)) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            mine.push((i, work(&jobs[i])));
+        }
+        mine
+    });
+    let mut slots: Vec<Option<FileReport>> =
+        std::iter::repeat_with(|| None).take(jobs.len()).collect();
+    for (i, rep) in done.into_iter().flatten() {
+        slots[i] = Some(rep);
+    }
+    slots.into_iter().flatten().collect()
+}
+
 /// The settings for one file: its config, overridden by the command line.
 fn settings_for(a: &CheckArgs, c: &Config, abs: Option<&Path>) -> Settings {
     settings_from(&a.rules, &a.limits, c, abs)
@@ -514,14 +550,11 @@ fn check(a: &CheckArgs) -> u8 {
             },
         );
     let progress = progress::Progress::new(jobs.len(), progress::wanted(a.quiet));
-    let mut reports: Vec<FileReport> = jobs
-        .par_iter()
-        .map(|job| {
-            let rep = process(job, a, color);
-            progress.file_done(rep.diagnostics.len(), rep.bytes);
-            rep
-        })
-        .collect();
+    let mut reports = process_all(&jobs, |job| {
+        let rep = process(job, a, color);
+        progress.file_done(rep.diagnostics.len(), rep.bytes);
+        rep
+    });
     progress.finish();
 
     let baseline_dir = |file: &Path| {

@@ -164,7 +164,54 @@ pub struct Document {
     tokens: Vec<Token>,
     errors: Vec<ParseError>,
     fragment: bool,
+    /// Per node, computed on first use: a bit for each name [`ancestry_bit`] knows
+    /// naming the node or one of its element ancestors, and [`ROOTED`] when the
+    /// node's tree is rooted at the document (not a template's contents). Lets
+    /// [`Document::in_element`] answer without walking the ancestors each time.
+    ancestry: std::sync::OnceLock<Vec<u64>>,
+    /// Every element in tree order, listed on first use: a dozen rules walk
+    /// them all.
+    element_order: std::sync::OnceLock<Vec<NodeId>>,
 }
+
+/// Element names [`Document::in_element`] answers from the ancestry cache (every
+/// name a rule asks about), each with its bit; any other name walks the ancestors.
+fn ancestry_bit(name: &str) -> Option<u64> {
+    let i = match name {
+        "script" => 0,
+        "style" => 1,
+        "template" => 2,
+        "noscript" => 3,
+        "textarea" => 4,
+        "title" => 5,
+        "head" => 6,
+        "xmp" => 7,
+        "iframe" => 8,
+        "noembed" => 9,
+        "noframes" => 10,
+        "plaintext" => 11,
+        "svg" => 12,
+        "math" => 13,
+        "code" => 14,
+        "pre" => 15,
+        "kbd" => 16,
+        "samp" => 17,
+        "tt" => 18,
+        "var" => 19,
+        "listing" => 20,
+        "form" => 21,
+        "table" => 22,
+        "a" => 23,
+        "button" => 24,
+        "body" => 25,
+        "html" => 26,
+        _ => return None,
+    };
+    Some(1 << i)
+}
+
+/// Ancestry bit: the node's tree is rooted at the document.
+const ROOTED: u64 = 1 << 63;
 
 /// A borrowed element, with its facts.
 #[derive(Clone, Copy)]
@@ -207,7 +254,51 @@ impl Document {
             tokens,
             errors,
             fragment,
+            ancestry: std::sync::OnceLock::new(),
+            element_order: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The ancestry bits of every node (see the `ancestry` field), computed once
+    /// in linear time: each node's bits are its parent's plus its own name's.
+    fn ancestry(&self) -> &[u64] {
+        self.ancestry.get_or_init(|| {
+            let n = self.nodes.len();
+            let mut bits: Vec<Option<u64>> = vec![None; n];
+            let mut chain: Vec<NodeId> = Vec::new();
+            for start in 0..n {
+                let mut cur = start;
+                // Climb to the nearest node already known (or a root).
+                let mut base = loop {
+                    if let Some(b) = bits[cur] {
+                        break b;
+                    }
+                    chain.push(cur);
+                    match self.nodes[cur].parent {
+                        Some(p) if chain.len() <= n => cur = p,
+                        _ => break if cur == DOCUMENT { ROOTED } else { 0 },
+                    }
+                };
+                // `base` belongs to the parent of the last node pushed (or is a
+                // root's own starting point); fill back down to `start`.
+                while let Some(id) = chain.pop() {
+                    if let NodeData::Element { name, .. } = &self.nodes[id].data {
+                        base |= ancestry_bit(&name.local).unwrap_or(0);
+                    }
+                    bits[id] = Some(base);
+                }
+            }
+            bits.into_iter().map(|b| b.unwrap_or(0)).collect()
+        })
+    }
+
+    /// True when `id` is in a template's contents (or another tree not rooted
+    /// at the document).
+    #[must_use]
+    pub fn in_template(&self, id: NodeId) -> bool {
+        self.ancestry()
+            .get(id)
+            .map_or(id != DOCUMENT, |b| b & ROOTED == 0)
     }
 
     /// The page's source.
@@ -267,7 +358,14 @@ impl Document {
     /// True when `id` is, or is inside, an element named one of `names`.
     #[must_use]
     pub fn in_element(&self, id: Option<NodeId>, names: &[&str]) -> bool {
-        id.is_some_and(|id| {
+        let Some(id) = id else { return false };
+        let mask = names
+            .iter()
+            .try_fold(0u64, |m, n| ancestry_bit(n).map(|b| m | b));
+        if let Some(mask) = mask {
+            return self.ancestry().get(id).is_some_and(|b| b & mask != 0);
+        }
+        Some(id).is_some_and(|id| {
             self.self_and_ancestors(id)
                 .any(|e| names.contains(&e.name()))
         })
@@ -300,7 +398,14 @@ impl Document {
 
     /// Every element in tree order (template contents included).
     pub fn elements(&self) -> impl Iterator<Item = Element<'_>> + '_ {
-        self.descendants(DOCUMENT).filter_map(|id| self.element(id))
+        self.element_order
+            .get_or_init(|| {
+                self.descendants(DOCUMENT)
+                    .filter(|&id| self.element(id).is_some())
+                    .collect()
+            })
+            .iter()
+            .map(move |&id| Element { doc: self, id })
     }
 
     /// Every node below `root`, in tree order (template contents included).

@@ -114,8 +114,17 @@ struct Recorder {
 
 impl Recorder {
     fn consumed(&self) -> usize {
-        let mut held = Vec::new();
-        let mut remaining = 0;
+        // The whole text is fed as one tendril, so the queue holds at most one
+        // buffer: measure it without the scratch vector (an allocation per token).
+        let Some(first) = self.queue.pop_front() else {
+            return self.total;
+        };
+        let mut remaining = first.len();
+        if self.queue.is_empty() {
+            self.queue.push_front(first);
+            return self.total - remaining;
+        }
+        let mut held = vec![first];
         while let Some(t) = self.queue.pop_front() {
             remaining += t.len();
             held.push(t);

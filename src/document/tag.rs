@@ -18,6 +18,21 @@ pub struct RawAttr {
     pub full_span: Span,
 }
 
+/// True when `hay` contains `needle` (ASCII lowercase) ignoring ASCII case: the
+/// same answer as `hay.to_ascii_lowercase().contains(needle)`, without the copy.
+#[must_use]
+pub fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    h.iter().enumerate().any(|(i, &b)| {
+        b.to_ascii_lowercase() == first
+            && h.get(i + 1..i + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+    })
+}
+
 /// Lex the attributes of the tag whose text is `text[span]`.
 #[must_use]
 pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {

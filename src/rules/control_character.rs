@@ -44,6 +44,18 @@ fn is_control(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
 }
 
+/// True when `text` may hold a control character: one of the ASCII ones, or
+/// the UTF-8 lead byte 0xC2 followed by 0x80..=0x9F (U+0080..U+009F). A page
+/// without any has nothing to find, and is passed over in one byte scan.
+fn may_have_control(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| match x {
+        0..=8 | 0x0b | 0x0e..=0x1f | 0x7f => true,
+        0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+        _ => false,
+    })
+}
+
 impl Rule for ControlCharacter {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -52,6 +64,9 @@ impl Rule for ControlCharacter {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
+        if !may_have_control(text) {
+            return;
+        }
         for tok in doc.tokens() {
             if tok.kind != TokenKind::Text {
                 continue;

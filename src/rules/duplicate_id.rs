@@ -55,10 +55,12 @@ impl Rule for DuplicateId {
             let Some(start) = el.start_tag() else {
                 continue;
             };
-            let Some(&line) = first.get(id) else {
-                first.insert(id, doc.source().line_col(start.span.start).0);
+            // The first use's offset; its line is looked up only for a duplicate.
+            let Some(&first_at) = first.get(id) else {
+                first.insert(id, start.span.start);
                 continue;
             };
+            let line = doc.source().line_col(first_at).0;
             let span = tag::attributes(doc.text(), start.span)
                 .into_iter()
                 .find(|a| a.name.eq_ignore_ascii_case("id"))

@@ -230,7 +230,7 @@ impl Rule for EventHandlerAttribute {
                 continue;
             }
             let raw = &text[tok.span.start..tok.span.end];
-            if !raw.to_ascii_lowercase().contains("on") {
+            if !tag::contains_ignore_ascii_case(raw, "on") {
                 continue;
             }
             for a in tag::attributes(text, tok.span) {

@@ -46,9 +46,7 @@ impl Rule for InlineStyle {
         let text = doc.text();
         for tok in doc.tokens() {
             if tok.kind != TokenKind::StartTag
-                || !text[tok.span.start..tok.span.end]
-                    .to_ascii_lowercase()
-                    .contains("style")
+                || !tag::contains_ignore_ascii_case(&text[tok.span.start..tok.span.end], "style")
             {
                 continue;
             }

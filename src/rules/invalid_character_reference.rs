@@ -230,7 +230,12 @@ pub(crate) fn find(doc: &Document) -> Vec<RefIssue> {
         }
     }
     for tok in doc.tokens() {
-        if tok.kind == TokenKind::StartTag {
+        // `scan` acts only at a `&`: a tag without one has nothing to find.
+        if tok.kind == TokenKind::StartTag
+            && text
+                .get(tok.span.start..tok.span.end)
+                .is_some_and(|t| t.contains('&'))
+        {
             for a in tag::attributes(text, tok.span) {
                 if let Some(v) = a.value_span {
                     scan(text, v, Some(&a.name), &mut out);

@@ -61,13 +61,25 @@ impl Rule for JavascriptUrl {
         let doc = ctx.doc;
         let text = doc.text();
         for tok in doc.tokens() {
-            if tok.kind != TokenKind::StartTag {
+            // A finding's value starts with a literal `j`/`J` or a reference's
+            // `&` (see below): a tag with neither byte has none to find.
+            if tok.kind != TokenKind::StartTag
+                || !text
+                    .get(tok.span.start..tok.span.end)
+                    .is_some_and(|t| t.bytes().any(|b| matches!(b, b'j' | b'J' | b'&')))
+            {
                 continue;
             }
             for a in tag::attributes(text, tok.span) {
                 let name = a.name.to_ascii_lowercase();
                 let Some(v) = a.value_span else { continue };
                 if !URL_ATTRIBUTES.contains(&name.as_str()) {
+                    continue;
+                }
+                // Decoded and trimmed, the value starts with `j`: written as a
+                // literal `j`/`J` or as a reference, after bytes up to a space.
+                let first = text[v.start..v.end].bytes().find(|&b| b > b' ');
+                if !matches!(first, Some(b'j' | b'J' | b'&')) {
                     continue;
                 }
                 let value: String = prose::decode(text, v, true).iter().map(|c| c.c).collect();

@@ -231,6 +231,11 @@ struct Found {
 }
 
 fn find_in_run(p: &Prose) -> Vec<Found> {
+    // Every finding starts at a lead character (`Â`..`ô`, U+00C2..U+00F4): a run
+    // without one has nothing to find.
+    if !p.chars.iter().any(|c| matches!(c.c as u32, 0xc2..=0xf4)) {
+        return Vec::new();
+    }
     let chars: Vec<char> = p.chars.iter().map(|c| c.c).collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -440,7 +445,7 @@ mod tests {
                 fostered: false,
                 first_token: 0,
             },
-            chars: prose::decode(s, Span::new(0, s.len()), false),
+            chars: std::sync::Arc::new(prose::decode(s, Span::new(0, s.len()), false)),
         };
         find_in_run(&p).into_iter().map(|f| f.replacement).collect()
     }

@@ -92,13 +92,18 @@ fn bracket_notes(p: &Prose, out: &mut Vec<Diagnostic>) {
 }
 
 /// A case-insensitive literal.
+/// Every `needle` (ASCII lowercase) in the run, matched ignoring ASCII case.
 fn literal(p: &Prose, needle: &str, what: &str, out: &mut Vec<Diagnostic>) {
-    let lower: Vec<char> = p.chars.iter().map(|c| c.c.to_ascii_lowercase()).collect();
+    let lower = |i: usize| p.chars[i].c.to_ascii_lowercase();
     let needle: Vec<char> = needle.chars().collect();
+    let len = p.chars.len();
     let mut i = 0;
-    while i + needle.len() <= lower.len() {
-        let boundary = i == 0 || !prose::is_word(lower[i - 1]);
-        if boundary && lower[i..i + needle.len()] == needle[..] {
+    while i + needle.len() <= len {
+        // The first character first: it rules out almost every position cheaply.
+        if lower(i) == needle[0]
+            && (i == 0 || !prose::is_word(lower(i - 1)))
+            && (1..needle.len()).all(|k| lower(i + k) == needle[k])
+        {
             report(p, i, i + needle.len(), what, out);
             i += needle.len();
         } else {
@@ -119,6 +124,10 @@ fn tk_marks(p: &Prose, out: &mut Vec<Diagnostic>) {
         let start = i;
         while i < n && p.at(i).is_some_and(prose::is_word) {
             i += 1;
+        }
+        // Only `TK`, `TKTK`, ... can match: skip building any other word.
+        if p.at(start) != Some('T') || p.at(start + 1) != Some('K') {
+            continue;
         }
         let word = p.string(start, i);
         let repeated = word.len() >= 4
@@ -217,7 +226,13 @@ impl Rule for PlaceholderText {
             literal(p, "[object object]", "a script printed an object", out);
             tk_marks(p, out);
             template_fields(p, out);
-            // An element whose whole text is what a failed script printed.
+            // An element whose whole text is what a failed script printed: at
+            // most 9 characters between the first and last non-space ones.
+            let first = p.chars.iter().position(|c| !c.c.is_whitespace());
+            let last = p.chars.iter().rposition(|c| !c.c.is_whitespace());
+            if first.zip(last).is_none_or(|(a, b)| b - a >= 15) {
+                continue;
+            }
             let text = p.string(0, p.chars.len());
             let trimmed = text.trim();
             if NULLISH.contains(&trimmed) && trimmed != "[object Object]" {

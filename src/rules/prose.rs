@@ -21,8 +21,8 @@ pub(crate) struct Ch {
 pub(crate) struct Prose {
     /// The raw run.
     pub run: TextRun,
-    /// Its characters.
-    pub chars: Vec<Ch>,
+    /// Its characters (shared between the code-skipped and code-kept lists).
+    pub chars: std::sync::Arc<Vec<Ch>>,
 }
 
 impl Prose {
@@ -72,14 +72,7 @@ pub(crate) const CODE: &[&str] = &["code", "pre", "kbd", "samp", "tt", "var", "l
 /// True when `id` lives in a template's contents (a tree not rooted at the
 /// document).
 pub(crate) fn in_template(doc: &Document, id: NodeId) -> bool {
-    let mut cur = id;
-    for _ in 0..doc.node_count() {
-        match doc.parent(cur) {
-            Some(p) => cur = p,
-            None => return cur != DOCUMENT,
-        }
-    }
-    false
+    doc.in_template(id)
 }
 
 /// True when the text under `parent` is prose: not in the head, a raw-text
@@ -92,13 +85,31 @@ pub(crate) fn is_prose(doc: &Document, parent: Option<NodeId>, skip_code: bool) 
     !(skip_code && doc.in_element(Some(id), CODE))
 }
 
-/// Every prose run of the page, decoded; code skipped when `skip_code`.
-pub(crate) fn runs(doc: &Document, skip_code: bool) -> impl Iterator<Item = Prose> + '_ {
+/// Every prose run of the page, decoded; code skipped when `skip_code`. Runs
+/// already decoded in `known` (a list of prose runs in source order, such as the
+/// other `skip_code` variant) are shared, not decoded again.
+pub(crate) fn runs<'a>(
+    doc: &'a Document,
+    skip_code: bool,
+    known: &'a [Prose],
+) -> impl Iterator<Item = Prose> + 'a {
+    let mut known = known.iter().peekable();
     doc.text_runs()
         .filter(move |r| is_prose(doc, r.parent, skip_code))
-        .map(move |run| Prose {
-            run,
-            chars: decode(doc.text(), run.span, false),
+        .map(move |run| {
+            while known
+                .peek()
+                .is_some_and(|k| k.run.first_token < run.first_token)
+            {
+                known.next();
+            }
+            let chars = match known.peek() {
+                Some(k) if k.run.first_token == run.first_token && k.run.span == run.span => {
+                    std::sync::Arc::clone(&k.chars)
+                }
+                _ => std::sync::Arc::new(decode(doc.text(), run.span, false)),
+            };
+            Prose { run, chars }
         })
 }
 

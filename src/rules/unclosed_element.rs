@@ -129,16 +129,25 @@ fn placement(doc: &Document, el: Element<'_>) -> Option<(usize, Option<NodeId>)>
 /// The element's own end tag, later in the source, that the parser ignored because
 /// elements inside it were still open (`<div><p>text</div>` in a `<p>` blocks
 /// nothing, but `<x><p>text</x>` does: `p` is special). Returns that token and the
-/// blockers, innermost first.
+/// blockers, innermost first. `sorted`: the tokens' starts never decrease, so
+/// the scan may begin at the first token at or after the start tag's end
+/// (found by binary search) instead of at the first token of the page.
 fn blocked_end_tag<'a>(
     doc: &'a Document,
     el: Element<'_>,
+    sorted: bool,
 ) -> Option<(&'a crate::document::Token, Vec<&'a str>)> {
     let start = el.start_tag()?.span.end;
     let end = el
         .closed_at()
         .map_or(usize::MAX, |i| doc.tokens()[i].span.start);
-    for tok in doc.tokens() {
+    let tokens = doc.tokens();
+    let from = if sorted {
+        tokens.partition_point(|t| t.span.start < start)
+    } else {
+        0
+    };
+    for tok in &tokens[from..] {
         if tok.span.start < start || tok.kind != TokenKind::EndTag || tok.node.is_some() {
             continue;
         }
@@ -170,21 +179,55 @@ fn blocked_end_tag<'a>(
 /// True when an insertion at `pos` would land inside the content of a raw-text
 /// element (`<script>`, `<xmp>`, `<plaintext>`, …) or foreign content, where an
 /// inserted end tag is text (or no end tag at all) and the fix could never converge.
-fn lands_in_raw_text(doc: &Document, el: Element<'_>, pos: usize) -> bool {
+/// `raw` is [`RawText::of`] `doc`.
+fn lands_in_raw_text(doc: &Document, el: Element<'_>, pos: usize, raw: &RawText) -> bool {
     if el.is_html() && doc.in_element(el.parent(), &["svg", "math"]) || !el.is_html() {
         return true;
     }
-    let eof = doc.text().len();
-    doc.elements().any(|e| {
-        if !(html::is_raw_text(e.name()) || e.name() == "plaintext") {
-            return false;
-        }
-        let Some(start) = e.start_tag() else {
-            return false;
-        };
-        let end = e.end_tag().map_or(eof, |t| t.span.start);
-        pos > start.span.end.min(end) && pos <= end && pos >= start.span.end
-    })
+    raw.contains(pos)
+}
+
+/// The content of every raw-text element (and `plaintext`) from a start tag:
+/// from the end of its start tag (exclusive) to the start of its end tag, or the
+/// end of the text (inclusive). Found once per page, not once per unclosed
+/// element, and searched by binary search.
+struct RawText {
+    /// Content starts, ascending.
+    starts: Vec<usize>,
+    /// `max_end[i]`: the furthest content end among `starts[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl RawText {
+    fn of(doc: &Document) -> Self {
+        let eof = doc.text().len();
+        let mut spans: Vec<(usize, usize)> = doc
+            .elements()
+            .filter(|e| html::is_raw_text(e.name()) || e.name() == "plaintext")
+            .filter_map(|e| {
+                let start = e.start_tag()?;
+                Some((start.span.end, e.end_tag().map_or(eof, |t| t.span.start)))
+            })
+            // An end before the start holds no position.
+            .filter(|&(start, end)| end > start)
+            .collect();
+        spans.sort_unstable();
+        let starts = spans.iter().map(|s| s.0).collect();
+        let max_end = spans
+            .iter()
+            .scan(0, |m, s| {
+                *m = (*m).max(s.1);
+                Some(*m)
+            })
+            .collect();
+        Self { starts, max_end }
+    }
+
+    /// True when `start < pos <= end` for one of the spans.
+    fn contains(&self, pos: usize) -> bool {
+        let n = self.starts.partition_point(|&s| s < pos);
+        n > 0 && self.max_end[n - 1] >= pos
+    }
 }
 
 /// True when an end tag named like `el` follows it before another start tag of
@@ -214,6 +257,8 @@ impl Rule for UnclosedElement {
         let doc = ctx.doc;
         let debris = ctx.debris();
         let early = premature_end_tag::find(doc);
+        let raw_spans = std::cell::OnceCell::new();
+        let sorted = std::cell::OnceCell::new();
         for el in doc.elements() {
             let name = el.name();
             if el.origin() != Origin::Source
@@ -255,7 +300,12 @@ impl Rule for UnclosedElement {
             }) {
                 continue;
             }
-            if let Some((tok, blockers)) = blocked_end_tag(doc, el) {
+            let sorted = *sorted.get_or_init(|| {
+                doc.tokens()
+                    .windows(2)
+                    .all(|w| w[0].span.start <= w[1].span.start)
+            });
+            if let Some((tok, blockers)) = blocked_end_tag(doc, el, sorted) {
                 let closing: String = blockers.iter().fold(String::new(), |mut acc, b| {
                     acc.push_str("</");
                     acc.push_str(b);
@@ -263,7 +313,12 @@ impl Rule for UnclosedElement {
                     acc
                 });
                 let open: Vec<String> = blockers.iter().map(|b| format!("`<{b}>`")).collect();
-                if lands_in_raw_text(doc, el, tok.span.start) {
+                if lands_in_raw_text(
+                    doc,
+                    el,
+                    tok.span.start,
+                    raw_spans.get_or_init(|| RawText::of(doc)),
+                ) {
                     continue;
                 }
                 out.push(
@@ -286,7 +341,7 @@ impl Rule for UnclosedElement {
             let Some((pos, moved)) = placement(doc, el) else {
                 continue;
             };
-            if lands_in_raw_text(doc, el, pos) {
+            if lands_in_raw_text(doc, el, pos, raw_spans.get_or_init(|| RawText::of(doc))) {
                 continue;
             }
             let closed_by = el.closed_at().map(|i| &doc.tokens()[i]);

@@ -126,7 +126,7 @@ impl Rule for WordProcessorCruft {
                     );
                 }
                 TokenKind::StartTag
-                    if raw.contains("Mso") || raw.to_ascii_lowercase().contains("mso-") =>
+                    if raw.contains("Mso") || tag::contains_ignore_ascii_case(raw, "mso-") =>
                 {
                     for a in tag::attributes(text, tok.span) {
                         let Some(v) = a.value_span else { continue };
