@@ -171,12 +171,18 @@ pub fn fix_bytes(
         &settings.limits,
         settings.profile,
     )?;
-    let bytes = source
-        .output_bytes(&outcome.text)
-        .map_err(|ch| Error::Unencodable {
-            ch,
-            encoding: source.encoding().name(),
-        })?;
+    // `legacy-encoding` declared the page UTF-8: write it so. Its check made sure
+    // the text decodes from the original bytes without loss.
+    let bytes = if outcome.fixed.contains_key(rules::LegacyEncoding::META.id) {
+        outcome.text.clone().into_bytes()
+    } else {
+        source
+            .output_bytes(&outcome.text)
+            .map_err(|ch| Error::Unencodable {
+                ch,
+                encoding: source.encoding().name(),
+            })?
+    };
     Ok(FixedBytes {
         source,
         outcome,
