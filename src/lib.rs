@@ -12,7 +12,7 @@
 //! assert_eq!(found[0].rule, "tag-debris");
 //!
 //! let fixed = fix(page, &Settings::default()).unwrap();
-//! assert_eq!(fixed.text, "<table><tr><td>Region </td> <td>Panama</td></tr></table>");
+//! assert_eq!(fixed.text, "<table><tr><td>Region</td> <td>Panama</td></tr></table>");
 //! ```
 //!
 //! [`Settings`] holds what a config file or the command line sets: the rule
@@ -41,7 +41,7 @@
 //!
 //! let fixed = fix(page, &settings).unwrap().text;
 //! assert!(fixed.contains("<td>Kept td> <td>1"));
-//! assert!(fixed.contains("<td>Fixed </td> <td>2"));
+//! assert!(fixed.contains("<td>Fixed</td> <td>2"));
 //! ```
 //!
 //! To read settings the way the command line does, load the closest config file

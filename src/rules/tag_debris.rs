@@ -24,7 +24,7 @@ declare_rule! {
     ///
     /// Use instead:
     /// ```html
-    /// <tr><td>Maritime Surveillance <td>Coastal defense </td> </tr>
+    /// <tr><td>Maritime Surveillance <td>Coastal defense</td></tr>
     /// ```
     ///
     /// ## Fix safety
