@@ -52,7 +52,7 @@ fn run(args: &[&str], dir: &Path) -> Run {
 }
 
 const BROKEN: &str = "<table>\n<tr><td>Region td> <td>Panama</td></tr>\n</table>\n";
-const FIXED: &str = "<table>\n<tr><td>Region </td> <td>Panama</td></tr>\n</table>\n";
+const FIXED: &str = "<table>\n<tr><td>Region</td> <td>Panama</td></tr>\n</table>\n";
 const CLEAN: &str = "<p>Nothing to see.</p>\n";
 
 fn setup(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -438,7 +438,7 @@ fn suppressions_silence_and_are_not_fixed() {
         fixed.contains("<td>B td> <td>2"),
         "suppressed debris was fixed:\n{fixed}"
     );
-    assert!(fixed.contains("<td>C </td> <td>3"), "{fixed}");
+    assert!(fixed.contains("<td>C</td> <td>3"), "{fixed}");
 }
 
 #[test]

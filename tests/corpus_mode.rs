@@ -9,7 +9,7 @@ use sha1::{Digest, Sha1};
 const BIN: &str = env!("CARGO_BIN_EXE_tagmend");
 
 const DEBRIS: &str = "<table><tr><td>Region td> <td>Panama</td></tr></table>";
-const DEBRIS_FIXED: &str = "<table><tr><td>Region </td> <td>Panama</td></tr></table>";
+const DEBRIS_FIXED: &str = "<table><tr><td>Region</td> <td>Panama</td></tr></table>";
 const CLEAN: &str = "<!DOCTYPE html><html><head><title>Clean</title></head><body><p>Nothing to fix.</p></body></html>";
 
 /// Run tagmend in `dir` with `stdin`; exit code, stdout, stderr.

@@ -77,7 +77,7 @@ broken='<table>
 <tr><td>Region td> <td>Panama</td></tr>
 </table>'
 fixed='<table>
-<tr><td>Region </td> <td>Panama</td></tr>
+<tr><td>Region</td> <td>Panama</td></tr>
 </table>'
 printf '%s\n' "$broken" >broken.html
 printf '%s\n' "$broken" >vendor/third-party.html

@@ -155,11 +155,11 @@ fn bad_inputs_are_named_and_nothing_is_written() {
     // The good and repairable ones were still processed.
     assert_eq!(
         std::fs::read_to_string(d.join("ok.html")).expect("read"),
-        "<table><tr><td>a </td></table>"
+        "<table><tr><td>a</td></table>"
     );
     assert_eq!(
         std::fs::read(d.join("latin1.html")).expect("read"),
-        b"<table><tr><td>caf\xe9 </td></table>"
+        b"<table><tr><td>caf\xe9</td></table>"
     );
     assert_eq!(std::fs::read(d.join("empty.html")).expect("read"), b"");
 }
@@ -210,7 +210,7 @@ fn a_folder_named_like_a_page_is_an_error_other_folders_are_walked() {
     );
     assert_eq!(
         std::fs::read_to_string(d.join("ok.html")).expect("read"),
-        "<table><tr><td>a </td></table>"
+        "<table><tr><td>a</td></table>"
     );
 }
 

@@ -55,7 +55,7 @@
 //! assert_eq!(summary.records, 1);
 //! assert_eq!(
 //!     String::from_utf8(out).unwrap(),
-//!     "{\"url\":\"https://a.example/\",\"html\":\"<table><tr><td>x </td> <td>y</td></tr></table>\"}\n"
+//!     "{\"url\":\"https://a.example/\",\"html\":\"<table><tr><td>x</td> <td>y</td></tr></table>\"}\n"
 //! );
 //! ```
 

@@ -65,9 +65,15 @@ pub(crate) struct Mismatch {
 /// The first charset declaration starting in the first 1024 bytes (where the
 /// WHATWG prescan looks, 13.2.3.2).
 pub(crate) fn declaration(doc: &Document) -> Option<Declaration> {
+    declarations(doc, 1024).into_iter().next()
+}
+
+/// Every charset declaration (one a `<meta>`) starting before byte `limit`.
+pub(crate) fn declarations(doc: &Document, limit: usize) -> Vec<Declaration> {
     let text = doc.text();
+    let mut found = Vec::new();
     for tok in doc.tokens() {
-        if tok.span.start >= 1024 {
+        if tok.span.start >= limit {
             break;
         }
         if tok.kind != TokenKind::StartTag || &*tok.name != "meta" {
@@ -88,11 +94,14 @@ pub(crate) fn declaration(doc: &Document) -> Option<Declaration> {
                     .trim_start_matches(|c: char| c.is_ascii_whitespace())
                     .len();
             let span = Span::new(span.start + lead, span.start + lead + trimmed.len());
-            return Encoding::for_label(trimmed.as_bytes()).map(|encoding| Declaration {
-                span,
-                label: trimmed.to_string(),
-                encoding,
-            });
+            found.extend(
+                Encoding::for_label(trimmed.as_bytes()).map(|encoding| Declaration {
+                    span,
+                    label: trimmed.to_string(),
+                    encoding,
+                }),
+            );
+            continue;
         }
         let is_content_type = value("http-equiv").is_some_and(|s| {
             text[s.start..s.end]
@@ -100,12 +109,10 @@ pub(crate) fn declaration(doc: &Document) -> Option<Declaration> {
                 .eq_ignore_ascii_case("content-type")
         });
         if let (true, Some(content)) = (is_content_type, value("content")) {
-            if let Some(d) = content_charset(text, content) {
-                return Some(d);
-            }
+            found.extend(content_charset(text, content));
         }
     }
-    None
+    found
 }
 
 /// The `charset=` label inside a `content="text/html; charset=…"` value.

@@ -49,6 +49,9 @@ pub(crate) struct Debris {
     /// Lost-`</` debris right after a sentence and before the next tag
     /// (`…gerecht zu werden." p >` then `<p>`): debris even when nothing is open.
     pub ends_text: bool,
+    /// Kept only because of where it sits (first in a text run right after a tag,
+    /// or an escaped end tag glued to a word): debris only if its element is open.
+    pub needs_target: bool,
 }
 
 impl Debris {
@@ -228,6 +231,7 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                                 fits_context: false,
                                 alone: false,
                                 ends_text: false,
+                                needs_target: false,
                             });
                             i = close + 1;
                             continue;
@@ -261,6 +265,7 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                                 fits_context: false,
                                 alone: false,
                                 ends_text: false,
+                                needs_target: false,
                             });
                             i = close + 4;
                             continue;
@@ -292,6 +297,7 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
                         fits_context: false,
                         alone: false,
                         ends_text: false,
+                        needs_target: false,
                     });
                     i = j + 1;
                     continue;
@@ -353,7 +359,13 @@ pub(crate) fn find(doc: &Document) -> Vec<Debris> {
             continue;
         }
         let literal = ancestors().any(|e| html::is_code(e.name()));
-        filter_in_token(doc, raw, run.start, &mut found, literal);
+        let after_tag = first > 0
+            && matches!(
+                tokens[first - 1].kind,
+                TokenKind::StartTag | TokenKind::EndTag
+            )
+            && tokens[first - 1].span.end == run.start;
+        filter_in_token(doc, raw, run.start, &mut found, literal, after_tag);
         for d in &mut found {
             // The token holding the debris gives its context.
             let mut t = first;
@@ -371,7 +383,10 @@ pub(crate) fn find(doc: &Document) -> Vec<Debris> {
         // A lost `</` is only debris when that element is open: otherwise it is
         // prose like `x > y` or a menu path (`Insert > table > Quick table`).
         // Debris standing alone between tags (`</p> td>`) is debris all the same.
-        Kind::LostEndSlash => d.target.is_some() || (d.alone && d.name.len() > 1) || d.ends_text,
+        // A run of nothing but debris (`<br> p>` then `</div>`) is debris whatever
+        // the name's length.
+        Kind::LostEndSlash if d.needs_target => d.target.is_some(),
+        Kind::LostEndSlash => d.target.is_some() || d.alone || d.ends_text,
         // An escaped tag counts only where the context expects it (a cell in a
         // row, the end of an open element); elsewhere it is quoted code
         // ("&lt;td&gt; marks a table cell").
@@ -383,7 +398,14 @@ pub(crate) fn find(doc: &Document) -> Vec<Debris> {
 }
 
 /// Keep only debris that the surrounding text shows is debris.
-fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debris>, literal: bool) {
+fn filter_in_token(
+    doc: &Document,
+    raw: &str,
+    base: usize,
+    found: &mut Vec<Debris>,
+    literal: bool,
+    after_tag: bool,
+) {
     let _ = doc;
     let b = raw.as_bytes();
     let only_ws = |from: usize, to: usize| {
@@ -394,6 +416,7 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
     let n = found.len();
     let mut keep = vec![false; n];
     let mut ends = vec![false; n];
+    let mut needs_target = vec![false; n];
     let token_end = base + b.len();
     // Right to left: a lost-`</` item must be followed only by whitespace and other
     // debris up to the end of the text run (the next real tag).
@@ -402,12 +425,20 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
     for idx in (0..n).rev() {
         let d = &found[idx];
         let followed_ok = only_ws(d.span.end, next_start) && next_kept;
+        let (start, end) = (d.span.start - base, d.span.end - base);
+        // First in a run that follows a tag, written `p>` (no space: prose puts
+        // spaces round a `>`), before a new line or sentence:
+        // `<a href="…">https://t.co/x</a> p>\n— Elon`.
+        let first_after_tag = after_tag
+            && raw[..start].trim().is_empty()
+            && !raw[start..end].contains(|c: char| c.is_whitespace())
+            && before_sentence(raw, end);
         let ok = match d.kind {
             Kind::LostEndSlash => {
-                (followed_ok
-                    || (after_sentence(raw, d.span.start - base)
-                        && before_sentence(raw, d.span.end - base)))
-                    && !literal
+                let by_text =
+                    followed_ok || (after_sentence(raw, start) && before_sentence(raw, end));
+                needs_target[idx] = !by_text && first_after_tag;
+                (by_text || first_after_tag) && !literal
             }
             Kind::SpacedStart | Kind::SpacedEnd => true,
             Kind::EscapedStart | Kind::EscapedEnd => !literal,
@@ -435,11 +466,25 @@ fn filter_in_token(doc: &Document, raw: &str, base: usize, found: &mut Vec<Debri
             } else {
                 token_end
             };
-            keep[idx] = only_ws(prev_end, d.span.start) || only_ws(d.span.end, next_start);
+            // An escaped end tag glued to the word it ends, before a new line or
+            // sentence, is the end of that element (`Kontakt&lt;/h4&gt;\n Regio…`);
+            // quoted code has a space before it.
+            let glued = d.kind == Kind::EscapedEnd
+                && raw[..d.span.start - base]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| {
+                        !c.is_whitespace() && !matches!(c, '(' | '"' | '\'' | '`' | '“' | '‘')
+                    })
+                && before_sentence(raw, d.span.end - base);
+            let at_edge = only_ws(prev_end, d.span.start) || only_ws(d.span.end, next_start);
+            keep[idx] = at_edge || glued;
+            needs_target[idx] = !at_edge && glued;
         }
     }
-    for (d, &e) in found.iter_mut().zip(&ends) {
+    for ((d, &e), &t) in found.iter_mut().zip(&ends).zip(&needs_target) {
         d.ends_text = e;
+        d.needs_target = t;
     }
     let mut i = 0;
     found.retain(|_| {

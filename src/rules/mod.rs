@@ -5,6 +5,7 @@ pub(crate) mod html;
 pub(crate) mod prose;
 pub(crate) mod unused_suppression;
 
+mod block_in_phrasing;
 mod bogus_comment;
 mod charset_mismatch;
 mod control_character;
@@ -20,6 +21,7 @@ mod invalid_character_reference;
 mod invalid_nesting;
 mod invisible_character;
 mod javascript_url;
+mod legacy_encoding;
 mod malformed_attribute;
 mod malformed_byte_sequence;
 mod malformed_comment;
@@ -37,6 +39,7 @@ mod repeated_word;
 mod self_closing_non_void;
 mod space_before_punctuation;
 mod stray_end_tag;
+mod style_in_body;
 mod table_structure;
 mod tag_debris;
 mod tracking_pixel;
@@ -46,6 +49,7 @@ mod unescaped_ampersand;
 mod unknown_element;
 mod word_processor_cruft;
 
+pub use block_in_phrasing::BlockInPhrasing;
 pub use bogus_comment::BogusComment;
 pub use charset_mismatch::CharsetMismatch;
 pub use control_character::ControlCharacter;
@@ -61,6 +65,7 @@ pub use invalid_character_reference::InvalidCharacterReference;
 pub use invalid_nesting::InvalidNesting;
 pub use invisible_character::InvisibleCharacter;
 pub use javascript_url::JavascriptUrl;
+pub use legacy_encoding::LegacyEncoding;
 pub use malformed_attribute::MalformedAttribute;
 pub use malformed_byte_sequence::MalformedByteSequence;
 pub use malformed_comment::MalformedComment;
@@ -78,6 +83,7 @@ pub use repeated_word::RepeatedWord;
 pub use self_closing_non_void::SelfClosingNonVoid;
 pub use space_before_punctuation::SpaceBeforePunctuation;
 pub use stray_end_tag::StrayEndTag;
+pub use style_in_body::StyleInBody;
 pub use table_structure::TableStructure;
 pub use tag_debris::TagDebris;
 pub use tracking_pixel::TrackingPixel;
@@ -123,6 +129,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &RepeatedWord,
         &InvisibleCharacter,
         &CharsetMismatch,
+        &LegacyEncoding,
         &EmptyElement,
         &NbspRun,
         &TrackingPixel,
@@ -135,6 +142,8 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &PrematureEndTag,
         &NestedAnchor,
         &InvalidNesting,
+        &BlockInPhrasing,
+        &StyleInBody,
         &TableStructure,
         &MalformedAttribute,
         &DuplicateId,

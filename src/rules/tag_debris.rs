@@ -3,6 +3,7 @@ use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::debris::Kind;
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -23,7 +24,7 @@ declare_rule! {
     ///
     /// Use instead:
     /// ```html
-    /// <tr><td>Maritime Surveillance <td>Coastal defense </td> </tr>
+    /// <tr><td>Maritime Surveillance <td>Coastal defense</td></tr>
     /// ```
     ///
     /// ## Fix safety
@@ -48,20 +49,34 @@ impl Rule for TagDebris {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
+        let text = doc.text().as_bytes();
         for d in ctx.debris() {
             let raw = escape_for_terminal(doc.source().slice(d.span));
             let restored = d.restored();
+            // A tag that lost its `</` leaves a space where it was glued to the text
+            // (`Crime</a></li>` reads `Crime</a> li>`). One lone space before the
+            // debris goes with it: trailing space before the end of a cell, item,
+            // paragraph or heading is never rendered, so nothing visible changes.
+            let lone_space = d.kind == Kind::LostEndSlash
+                && d.span.start >= 2
+                && text[d.span.start - 1] == b' '
+                && !text[d.span.start - 2].is_ascii_whitespace();
+            let edit_span = if lone_space {
+                Span::new(d.span.start - 1, d.span.end)
+            } else {
+                d.span
+            };
             let (title, fix) = match d.kind {
                 k if k.is_end() => {
                     if d.target.is_some() {
                         (
                             format!("Restore the `{restored}` end tag"),
-                            Fix::safe(vec![Edit::replacement(restored, d.span)]),
+                            Fix::safe(vec![Edit::replacement(restored, edit_span)]),
                         )
                     } else {
                         (
                             "Remove the tag debris".to_string(),
-                            Fix::unsafe_(vec![Edit::deletion(d.span)]),
+                            Fix::unsafe_(vec![Edit::deletion(edit_span)]),
                         )
                     }
                 }
