@@ -171,12 +171,18 @@ pub fn fix_bytes(
         &settings.limits,
         settings.profile,
     )?;
-    let bytes = source
-        .output_bytes(&outcome.text)
-        .map_err(|ch| Error::Unencodable {
-            ch,
-            encoding: source.encoding().name(),
-        })?;
+    // Each pass re-reads the page from the bytes it would write, so the final
+    // page holds them; a page read back as text is one those bytes could not be
+    // made for.
+    let bytes = match outcome.document.source().original_bytes() {
+        Some(written) => written.to_vec(),
+        None => source
+            .output_bytes(&outcome.text)
+            .map_err(|ch| Error::Unencodable {
+                ch,
+                encoding: source.encoding().name(),
+            })?,
+    };
     Ok(FixedBytes {
         source,
         outcome,

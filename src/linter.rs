@@ -1,6 +1,6 @@
 //! Lint once; fix to a fixpoint with a guard that rolls back harmful passes.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Limits, ParseFailure};
@@ -182,16 +182,63 @@ fn keeps_text(before: &[String], after: &[String], allowed: &mut BTreeMap<String
     true
 }
 
+/// The page before a pass as the guard compares it: its parse-error count and
+/// visible words.
+struct Before {
+    errors: usize,
+    words: Vec<String>,
+}
+
+impl Before {
+    fn of(doc: &Document) -> Self {
+        Self {
+            errors: doc.parse_errors().len(),
+            words: words(&doc.visible_text()),
+        }
+    }
+
+    /// [`Before::of`] read the way `after` is read: when the pass corrected the
+    /// declared encoding, the rewritten page reads differently, so the page
+    /// before it is compared in the new encoding too (its bytes decoded again).
+    fn for_pass(
+        doc: &Document,
+        plain: &Before,
+        after: &Document,
+        limits: &Limits,
+    ) -> Result<Option<Self>, ParseFailure> {
+        let (old, new) = (doc.source(), after.source());
+        if old.encoding() == new.encoding() {
+            return Ok(None);
+        }
+        let Some(bytes) = old.original_bytes() else {
+            return Ok(None);
+        };
+        let Ok(reread) = Source::from_bytes(bytes.to_vec(), Some(new.encoding())) else {
+            return Ok(None);
+        };
+        let doc = Document::parse_with_limits(reread, limits)?;
+        let this = Self::of(&doc);
+        Ok(Some(Self {
+            errors: this.errors.max(plain.errors),
+            words: this.words,
+        }))
+    }
+}
+
 fn check_pass(
     before_doc: &Document,
-    before_words: &[String],
+    before: &Before,
     after_doc: &Document,
     fixes: &[&Fix],
-) -> Result<(), String> {
-    let eb = before_doc.parse_errors().len();
-    let ea = after_doc.parse_errors().len();
+    limits: &Limits,
+) -> Result<Result<(), String>, ParseFailure> {
+    let reread = Before::for_pass(before_doc, before, after_doc, limits)?;
+    let before = reread.as_ref().unwrap_or(before);
+    let (eb, ea) = (before.errors, after_doc.parse_errors().len());
     if ea > eb {
-        return Err(format!("it raised the parse-error count from {eb} to {ea}"));
+        return Ok(Err(format!(
+            "it raised the parse-error count from {eb} to {ea}"
+        )));
     }
     let mut allowed = BTreeMap::new();
     for f in fixes.iter().filter(|f| f.changes_text()) {
@@ -202,18 +249,23 @@ fn check_pass(
         }
     }
     let after_words = words(&after_doc.visible_text());
-    if !keeps_text(before_words, &after_words, &mut allowed) {
-        return Err("it lost visible text".into());
+    if !keeps_text(&before.words, &after_words, &mut allowed) {
+        return Ok(Err("it lost visible text".into()));
     }
-    Ok(())
+    Ok(Ok(()))
 }
 
 type FixKey = (&'static str, String, String);
 
-fn text_hash(text: &str) -> u64 {
+/// Identity of a page state: its text and how that text was read (a page read
+/// from bytes in another encoding fixes differently).
+fn state_hash(source: &Source) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
+    source.text().hash(&mut h);
+    source.encoding().name().hash(&mut h);
+    format!("{:?}", source.encoding_source()).hash(&mut h);
+    source.original_bytes().is_some().hash(&mut h);
     h.finish()
 }
 
@@ -227,6 +279,50 @@ fn fix_key(doc: &Document, d: &Diagnostic, f: &Fix) -> FixKey {
         added.push('\u{0}');
     }
     (d.rule, removed, added)
+}
+
+/// The page as the next pass reads it: `text` written back and read again
+/// ([`Source::reread`]), or as plain text when it cannot be written (the
+/// caller's encoding step reports that).
+fn reparse(doc: &Document, text: String, limits: &Limits) -> Result<Document, ParseFailure> {
+    let source = match doc.source().reread(text.clone()) {
+        Some(source) => source,
+        None => Source::from_text(text),
+    };
+    Document::parse_with_limits(source, limits)
+}
+
+/// A page state the fix loop stood on.
+struct Visit {
+    /// To come back to it.
+    source: Source,
+    /// Fixes applied when the loop reached it.
+    fixed: BTreeMap<&'static str, usize>,
+    /// The fixes of the pass that left it, with their diagnostic's start.
+    took: Vec<(FixKey, usize)>,
+    /// Fixes refused here, and why.
+    refused: HashSet<FixKey>,
+    rejected: Vec<Rejected>,
+}
+
+impl Visit {
+    fn new(source: Source, fixed: BTreeMap<&'static str, usize>) -> Self {
+        Self {
+            source,
+            fixed,
+            took: Vec::new(),
+            refused: HashSet::new(),
+            rejected: Vec::new(),
+        }
+    }
+
+    fn refuse(&mut self, key: FixKey, at: usize, reason: &str) {
+        self.rejected.push(Rejected {
+            rule: key.0,
+            reason: format!("fix at byte {at} undone: {reason}"),
+        });
+        self.refused.insert(key);
+    }
 }
 
 /// [`fix_document_with`] for a whole document.
@@ -243,9 +339,17 @@ pub fn fix_document(
 }
 
 /// Fix `doc` to a fixpoint: lint, apply every fix at `level` or above that does not
-/// overlap another, re-parse, repeat. A pass that raises the parse-error count or
-/// loses visible text (other than what its fixes meant to change) is undone and
-/// its fixes retried one at a time; a fix that fails alone is not proposed again.
+/// overlap another, re-read the page as a second run would read the written
+/// result ([`Source::reread`]), repeat. A pass that raises the parse-error count
+/// or loses visible text (other than what its fixes meant to change) is undone
+/// and its fixes retried one at a time; a fix that fails alone is not proposed
+/// again on that text.
+///
+/// Fixes that fight (one undoes what another did) bring the loop back to a page
+/// it stood on: it goes back to that page and refuses there the fixes that left
+/// it. Every refusal depends on the page alone, so a second run over the result
+/// walks the same cycle back to the same page and ends there too: fixing the
+/// fixed page changes nothing.
 ///
 /// # Errors
 /// A re-parsed intermediate text over the resource limits.
@@ -258,90 +362,106 @@ pub fn fix_document_with(
 ) -> Result<FixOutcome, ParseFailure> {
     let mut doc = doc;
     let mut fixed: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut rejected_keys: HashSet<FixKey> = HashSet::new();
-    let mut rejected = Vec::new();
     let mut converged = false;
-    let mut seen: HashSet<u64> = HashSet::new();
-    seen.insert(text_hash(doc.text()));
+    let mut here = state_hash(doc.source());
+    let mut visits: HashMap<u64, Visit> = HashMap::new();
+    visits.insert(here, Visit::new(doc.source().clone(), fixed.clone()));
     for _ in 0..MAX_PASSES {
         let diags = lint_document_with(&doc, rules, profile);
-        let candidates: Vec<(&Diagnostic, &Fix)> = diags
+        let Some(visit) = visits.get_mut(&here) else {
+            break;
+        };
+        let candidates: Vec<(&Diagnostic, &Fix, FixKey)> = diags
             .iter()
             .filter_map(|d| d.fix.as_ref().map(|f| (d, f)))
             .filter(|(_, f)| f.applicability() >= level && !f.edits().is_empty())
-            .filter(|(d, f)| !rejected_keys.contains(&fix_key(&doc, d, f)))
+            .map(|(d, f)| (d, f, fix_key(&doc, d, f)))
+            .filter(|(_, _, k)| !visit.refused.contains(k))
             .collect();
         if candidates.is_empty() {
             converged = true;
             break;
         }
-        let before_words = words(&doc.visible_text());
-        let (text, applied) = apply_fixes(doc.text(), candidates.iter().map(|(_, f)| *f));
-        // Fixes that fight (one undoes what another did) bring back a text seen
-        // before: refuse them, so the loop ends instead of cycling.
-        if !seen.insert(text_hash(&text)) {
-            for &i in &applied {
-                let (d, f) = candidates[i];
-                rejected_keys.insert(fix_key(&doc, d, f));
-                rejected.push(Rejected {
-                    rule: d.rule,
-                    reason: format!(
-                        "fix at byte {} undone: it brings back a text an earlier pass changed",
-                        d.span.start
-                    ),
-                });
+        let before = Before::of(&doc);
+        let (text, applied) = apply_fixes(doc.text(), candidates.iter().map(|(_, f, _)| *f));
+        if applied.is_empty() {
+            // Only a fix whose own edits overlap is never applied.
+            for (d, _, k) in &candidates {
+                visit.refuse(k.clone(), d.span.start, "its edits overlap each other");
             }
             continue;
         }
-        let new_doc = Document::parse_with_limits(Source::from_text(text), limits)?;
-        let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
-        match check_pass(&doc, &before_words, &new_doc, &applied_fixes) {
-            Ok(()) => {
-                for &i in &applied {
-                    *fixed.entry(candidates[i].0.rule).or_default() += 1;
-                }
-                doc = new_doc;
-                // The page changed: a fix refused before may fit now.
-                rejected_keys.clear();
-                rejected.clear();
+        if text == doc.text() {
+            for &i in &applied {
+                let (d, _, k) = &candidates[i];
+                visit.refuse(k.clone(), d.span.start, "it changes nothing");
             }
+            continue;
+        }
+        let new_doc = reparse(&doc, text, limits)?;
+        let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
+        let (kept, next) = match check_pass(&doc, &before, &new_doc, &applied_fixes, limits)? {
+            Ok(()) => (applied, Some(new_doc)),
             Err(_) => {
                 // Grow the pass one fix at a time from nothing, keeping each fix
                 // that leaves the guard satisfied together with those kept so far.
                 let mut kept: Vec<usize> = Vec::new();
                 let mut kept_doc: Option<Document> = None;
                 for &i in &applied {
-                    let (d, f) = candidates[i];
+                    let (d, f, k) = &candidates[i];
                     let trial_set: Vec<&Fix> =
-                        kept.iter().map(|&k| candidates[k].1).chain([f]).collect();
+                        kept.iter().map(|&k| candidates[k].1).chain([*f]).collect();
                     let (text, _) = apply_fixes(doc.text(), trial_set.iter().copied());
-                    let trial = Document::parse_with_limits(Source::from_text(text), limits)?;
-                    match check_pass(&doc, &before_words, &trial, &trial_set) {
+                    let trial = reparse(&doc, text, limits)?;
+                    match check_pass(&doc, &before, &trial, &trial_set, limits)? {
                         Ok(()) => {
                             kept.push(i);
                             kept_doc = Some(trial);
                         }
-                        Err(reason) => {
-                            rejected_keys.insert(fix_key(&doc, d, f));
-                            rejected.push(Rejected {
-                                rule: d.rule,
-                                reason: format!("fix at byte {} undone: {reason}", d.span.start),
-                            });
-                        }
+                        Err(reason) => visit.refuse(k.clone(), d.span.start, &reason),
                     }
                 }
-                for &k in &kept {
-                    *fixed.entry(candidates[k].0.rule).or_default() += 1;
-                }
-                if let Some(next) = kept_doc {
-                    doc = next;
-                    // The page changed: a fix refused before may fit now.
-                    rejected_keys.clear();
-                    rejected.clear();
-                }
+                (kept, kept_doc)
             }
+        };
+        let Some(next) = next else { continue };
+        let there = state_hash(next.source());
+        if there == here {
+            for &i in &kept {
+                let (d, _, k) = &candidates[i];
+                visit.refuse(k.clone(), d.span.start, "it changes nothing");
+            }
+            continue;
         }
+        if let Some(back) = visits.get_mut(&there) {
+            // A cycle: back to a page already fixed from, refusing there the
+            // fixes that led away from it.
+            for (k, at) in std::mem::take(&mut back.took) {
+                back.refuse(
+                    k,
+                    at,
+                    "it starts a cycle of fixes that bring the page back to this text",
+                );
+            }
+            fixed.clone_from(&back.fixed);
+            doc = Document::parse_with_limits(back.source.clone(), limits)?;
+            here = there;
+            continue;
+        }
+        if let Some(visit) = visits.get_mut(&here) {
+            visit.took = kept
+                .iter()
+                .map(|&i| (candidates[i].2.clone(), candidates[i].0.span.start))
+                .collect();
+        }
+        for &i in &kept {
+            *fixed.entry(candidates[i].0.rule).or_default() += 1;
+        }
+        visits.insert(there, Visit::new(next.source().clone(), fixed.clone()));
+        doc = next;
+        here = there;
     }
+    let rejected = visits.remove(&here).map(|v| v.rejected).unwrap_or_default();
     let remaining = lint_document_with(&doc, rules, profile);
     Ok(FixOutcome {
         text: doc.text().to_owned(),
