@@ -183,7 +183,14 @@ fn lands_in_raw_text(doc: &Document, el: Element<'_>, pos: usize) -> bool {
             return false;
         };
         let end = e.end_tag().map_or(eof, |t| t.span.start);
-        pos > start.span.end.min(end) && pos <= end && pos >= start.span.end
+        // Right after `<script>` is inside it too (the insertion would be its
+        // first text), unless the end tag inserted there is its own.
+        let first = if e.id == el.id {
+            start.span.end.min(end) + 1
+        } else {
+            start.span.end
+        };
+        pos >= first && pos <= end
     })
 }
 
