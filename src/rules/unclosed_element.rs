@@ -100,15 +100,7 @@ fn placement(doc: &Document, el: Element<'_>) -> Option<(usize, Option<NodeId>)>
         if let Some(t) = doc.tokens().iter().rev().find(|t| {
             t.kind == TokenKind::Comment && t.span.start < trimmed && trimmed <= t.span.end
         }) {
-            let raw = doc.source().slice(t.span);
-            let closed = if raw.starts_with("<!--") {
-                raw.len() >= 7 && (raw.ends_with("-->") || raw.ends_with("--!>"))
-                    || raw == "<!-->"
-                    || raw == "<!--->"
-            } else {
-                raw.ends_with('>')
-            };
-            if !closed {
+            if !comment_closed(doc.source().slice(t.span)) {
                 if t.span.start < start_end {
                     return None;
                 }
@@ -165,6 +157,37 @@ fn blocked_end_tag<'a>(
         return Some((tok, blockers));
     }
     None
+}
+
+/// True when the comment token `raw` ends (one that never does runs to the end
+/// of the file).
+fn comment_closed(raw: &str) -> bool {
+    if raw.starts_with("<!--") {
+        raw.len() >= 7 && (raw.ends_with("-->") || raw.ends_with("--!>"))
+            || raw == "<!-->"
+            || raw == "<!--->"
+    } else {
+        raw.ends_with('>')
+    }
+}
+
+/// True when an insertion at `pos` would split a tag, comment or doctype, or go
+/// at the end of a comment that never closes: there the inserted end tag is
+/// comment text or part of another tag, never an end tag, and the fix could
+/// never converge.
+fn lands_in_markup(doc: &Document, pos: usize) -> bool {
+    let tokens = doc.tokens();
+    let i = tokens.partition_point(|t| t.span.start < pos);
+    let Some(t) = i.checked_sub(1).and_then(|i| tokens.get(i)) else {
+        return false;
+    };
+    match t.kind {
+        TokenKind::StartTag | TokenKind::EndTag | TokenKind::Doctype => pos < t.span.end,
+        TokenKind::Comment => {
+            pos < t.span.end || (pos == t.span.end && !comment_closed(doc.source().slice(t.span)))
+        }
+        TokenKind::Text | TokenKind::Eof => false,
+    }
 }
 
 /// True when an insertion at `pos` would land inside the content of a raw-text
@@ -270,7 +293,9 @@ impl Rule for UnclosedElement {
                     acc
                 });
                 let open: Vec<String> = blockers.iter().map(|b| format!("`<{b}>`")).collect();
-                if lands_in_raw_text(doc, el, tok.span.start) {
+                if lands_in_raw_text(doc, el, tok.span.start)
+                    || lands_in_markup(doc, tok.span.start)
+                {
                     continue;
                 }
                 out.push(
@@ -293,7 +318,7 @@ impl Rule for UnclosedElement {
             let Some((pos, moved)) = placement(doc, el) else {
                 continue;
             };
-            if lands_in_raw_text(doc, el, pos) {
+            if lands_in_raw_text(doc, el, pos) || lands_in_markup(doc, pos) {
                 continue;
             }
             let closed_by = el.closed_at().map(|i| &doc.tokens()[i]);
