@@ -43,7 +43,7 @@ fn piece() -> impl Strategy<Value = String> {
             .prop_map(str::to_owned),
         3 => select(&[
             "td>", "tr >", "th>", "td />", "< td >", "< th scope =\"col\">", "< /td >",
-            "</ td>", "li >", "h2>", " p>", "td/>", "<td", "</", "<", ">",
+            "</ td>", "li >", "h2>", " p>", "td/>", "<td", "</", "<", ">", "<a href=\"x",
         ][..])
             .prop_map(str::to_owned),
         2 => select(&[

@@ -107,6 +107,15 @@ fn placement(doc: &Document, el: Element<'_>) -> Option<(usize, Option<NodeId>)>
                 trimmed = text[..t.span.start].trim_end().len().max(start_end);
             }
         }
+        // A tag the file ends inside (`<a href="x` at the end) makes no token:
+        // an end tag inserted after it would be part of it. Insert before it.
+        let covered = tokens_end(doc);
+        if covered < trimmed {
+            if covered < start_end {
+                return None;
+            }
+            trimmed = text[..covered].trim_end().len().max(start_end);
+        }
         return Some((trimmed, None));
     }
     // Just after the element's last content, whitespace left outside it.
@@ -171,11 +180,24 @@ fn comment_closed(raw: &str) -> bool {
     }
 }
 
+/// Where the last token ends: past it, only a tag the file ends inside, which
+/// the tokenizer drops.
+fn tokens_end(doc: &Document) -> usize {
+    doc.tokens()
+        .iter()
+        .rev()
+        .find(|t| t.kind != TokenKind::Eof)
+        .map_or(0, |t| t.span.end)
+}
+
 /// True when an insertion at `pos` would split a tag, comment or doctype, or go
 /// at the end of a comment that never closes: there the inserted end tag is
 /// comment text or part of another tag, never an end tag, and the fix could
 /// never converge.
 fn lands_in_markup(doc: &Document, pos: usize) -> bool {
+    if pos > tokens_end(doc) {
+        return true;
+    }
     let tokens = doc.tokens();
     let i = tokens.partition_point(|t| t.span.start < pos);
     let Some(t) = i.checked_sub(1).and_then(|i| tokens.get(i)) else {
