@@ -4,10 +4,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Limits, ParseFailure};
-use crate::fix::{apply_fixes, Applicability, Fix};
+use crate::fix::{apply_fixes, Applicability, Edit, Fix};
 use crate::rule::{Context, Profile, Rule};
 use crate::rules;
-use crate::source::Source;
+use crate::source::{EncodingSource, Source, Span};
 
 /// Passes before the fix loop gives up ("failed to converge").
 pub const MAX_PASSES: usize = 100;
@@ -281,15 +281,65 @@ fn fix_key(doc: &Document, d: &Diagnostic, f: &Fix) -> FixKey {
     (d.rule, removed, added)
 }
 
-/// The page as the next pass reads it: `text` written back and read again
-/// ([`Source::reread`]), or as plain text when it cannot be written (the
-/// caller's encoding step reports that).
-fn reparse(doc: &Document, text: String, limits: &Limits) -> Result<Document, ParseFailure> {
-    let source = match doc.source().reread(text.clone()) {
-        Some(source) => source,
-        None => Source::from_text(text),
+/// The page as the next pass reads it: `text` (the page with `fixes` applied)
+/// written back and read again ([`Source::reread`]), or as plain text when it
+/// cannot be written (the caller's encoding step reports that). The bytes are
+/// the fixes' edits encoded onto the page's bytes, which is linear; a diff of
+/// the two texts only when those edits do not rebuild `text`.
+fn reread(doc: &Document, fixes: &[&Fix], text: String) -> Source {
+    let source = doc.source();
+    let edits = pass_edits(source.text(), fixes);
+    let rebuilt = source.original_bytes().is_some() && {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (span, repl) in &edits {
+            out.push_str(source.slice(Span::new(last, span.start)));
+            out.push_str(repl);
+            last = span.end;
+        }
+        out.push_str(source.slice(Span::new(last, source.text().len())));
+        out == text
     };
-    Document::parse_with_limits(source, limits)
+    let reread = if rebuilt {
+        source.reread_edits(&edits)
+    } else {
+        source.reread(text.clone())
+    };
+    reread.unwrap_or_else(|| Source::from_text(text))
+}
+
+/// `Some(reason)` when the rewritten page would be read in another encoding
+/// than the one guessed for it (a page with no declaration): the fixes changed
+/// the bytes the guess is made from, so the page would read differently.
+fn regressed_guess(doc: &Document, next: &Source) -> Option<String> {
+    let now = doc.source();
+    (now.original_bytes().is_some()
+        && now.encoding_source() == EncodingSource::Detected
+        && next.encoding() != now.encoding())
+    .then(|| {
+        format!(
+            "the page would then be read as {} instead of {}",
+            next.encoding().name(),
+            now.encoding().name()
+        )
+    })
+}
+
+/// The edits of `fixes` as `apply_fixes` applies them: by position, fix order
+/// within a position, an edit overlapping the one before skipped.
+fn pass_edits<'a>(text: &str, fixes: &[&'a Fix]) -> Vec<(Span, &'a str)> {
+    let mut edits: Vec<&Edit> = fixes.iter().flat_map(|f| f.edits()).collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = Vec::with_capacity(edits.len());
+    let mut last = 0;
+    for e in edits {
+        if e.span.start < last || e.span.end > text.len() {
+            continue;
+        }
+        out.push((e.span, e.replacement.as_str()));
+        last = e.span.end;
+    }
+    out
 }
 
 /// A page state the fix loop stood on.
@@ -398,10 +448,17 @@ pub fn fix_document_with(
             }
             continue;
         }
-        let new_doc = reparse(&doc, text, limits)?;
         let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
-        let (kept, next) = match check_pass(&doc, &before, &new_doc, &applied_fixes, limits)? {
-            Ok(()) => (applied, Some(new_doc)),
+        let new_source = reread(&doc, &applied_fixes, text);
+        let verdict = match regressed_guess(&doc, &new_source) {
+            Some(reason) => Err(reason),
+            None => {
+                let new_doc = Document::parse_with_limits(new_source, limits)?;
+                check_pass(&doc, &before, &new_doc, &applied_fixes, limits)?.map(|()| new_doc)
+            }
+        };
+        let (kept, next) = match verdict {
+            Ok(new_doc) => (applied, Some(new_doc)),
             Err(_) => {
                 // Grow the pass one fix at a time from nothing, keeping each fix
                 // that leaves the guard satisfied together with those kept so far.
@@ -412,7 +469,12 @@ pub fn fix_document_with(
                     let trial_set: Vec<&Fix> =
                         kept.iter().map(|&k| candidates[k].1).chain([*f]).collect();
                     let (text, _) = apply_fixes(doc.text(), trial_set.iter().copied());
-                    let trial = reparse(&doc, text, limits)?;
+                    let trial_source = reread(&doc, &trial_set, text);
+                    if let Some(reason) = regressed_guess(&doc, &trial_source) {
+                        visit.refuse(k.clone(), d.span.start, &reason);
+                        continue;
+                    }
+                    let trial = Document::parse_with_limits(trial_source, limits)?;
                     match check_pass(&doc, &before, &trial, &trial_set, limits)? {
                         Ok(()) => {
                             kept.push(i);

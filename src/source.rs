@@ -221,6 +221,18 @@ impl Source {
         Source::from_bytes(bytes, self.transport).ok()
     }
 
+    /// [`Source::reread`] for `edits` (sorted, non-overlapping, on the decoded
+    /// text: the edits that made the new text), encoded onto the page's bytes
+    /// ([`Source::encode_edits`]) instead of diffing the two texts.
+    #[must_use]
+    pub fn reread_edits(&self, edits: &[(Span, &str)]) -> Option<Source> {
+        let bytes = self.encode_edits(edits).ok()?;
+        if self.bytes.is_none() {
+            return String::from_utf8(bytes).ok().map(Source::from_text);
+        }
+        Source::from_bytes(bytes, self.transport).ok()
+    }
+
     fn decode(
         bytes: Vec<u8>,
         encoding: &'static Encoding,
