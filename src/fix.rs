@@ -70,6 +70,7 @@ pub struct Fix {
     edits: Vec<Edit>,
     applicability: Applicability,
     changes_text: bool,
+    writes_utf8: bool,
 }
 
 impl Fix {
@@ -79,6 +80,7 @@ impl Fix {
             edits,
             applicability,
             changes_text: false,
+            writes_utf8: false,
         }
     }
 
@@ -106,6 +108,21 @@ impl Fix {
     pub fn changing_text(mut self) -> Self {
         self.changes_text = true;
         self
+    }
+
+    /// Mark the fix as converting the page to UTF-8 (its edits declare UTF-8):
+    /// once applied, the page is written as its text in UTF-8 rather than
+    /// edit by edit in the encoding it was read in.
+    #[must_use]
+    pub fn writing_utf8(mut self) -> Self {
+        self.writes_utf8 = true;
+        self
+    }
+
+    /// True when the fix converts the page to UTF-8.
+    #[must_use]
+    pub fn writes_utf8(&self) -> bool {
+        self.writes_utf8
     }
 
     /// The edits, sorted.

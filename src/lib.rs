@@ -171,17 +171,17 @@ pub fn fix_bytes(
         &settings.limits,
         settings.profile,
     )?;
-    // `legacy-encoding` declared the page UTF-8: write it so. Its check made sure
-    // the text decodes from the original bytes without loss.
-    let bytes = if outcome.fixed.contains_key(rules::LegacyEncoding::META.id) {
-        outcome.text.clone().into_bytes()
-    } else {
-        source
+    // Each pass re-reads the page from the bytes it would write, so the final
+    // page holds them; a page read back as text is one those bytes could not be
+    // made for.
+    let bytes = match outcome.document.source().original_bytes() {
+        Some(written) => written.to_vec(),
+        None => source
             .output_bytes(&outcome.text)
             .map_err(|ch| Error::Unencodable {
                 ch,
                 encoding: source.encoding().name(),
-            })?
+            })?,
     };
     Ok(FixedBytes {
         source,

@@ -1,13 +1,13 @@
 //! Lint once; fix to a fixpoint with a guard that rolls back harmful passes.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Limits, ParseFailure};
-use crate::fix::{apply_fixes, Applicability, Fix};
+use crate::fix::{apply_fixes, Applicability, Edit, Fix};
 use crate::rule::{Context, Profile, Rule};
 use crate::rules;
-use crate::source::Source;
+use crate::source::{EncodingSource, Source, Span};
 
 /// Passes before the fix loop gives up ("failed to converge").
 pub const MAX_PASSES: usize = 100;
@@ -182,16 +182,69 @@ fn keeps_text(before: &[String], after: &[String], allowed: &mut BTreeMap<String
     true
 }
 
+/// The page before a pass as the guard compares it: its parse-error count and
+/// visible words.
+struct Before {
+    errors: usize,
+    words: Vec<String>,
+}
+
+impl Before {
+    fn of(doc: &Document) -> Self {
+        Self {
+            errors: doc.parse_errors().len(),
+            words: words(&doc.visible_text()),
+        }
+    }
+
+    /// [`Before::of`] read the way `after` is read: when the pass corrected the
+    /// declared encoding, the rewritten page reads differently, so the page
+    /// before it is compared in the new encoding too (its bytes decoded again).
+    fn for_pass(
+        doc: &Document,
+        plain: &Before,
+        after: &Document,
+        limits: &Limits,
+    ) -> Result<Option<Self>, ParseFailure> {
+        let (old, new) = (doc.source(), after.source());
+        if old.encoding() == new.encoding() {
+            return Ok(None);
+        }
+        let Some(bytes) = old.original_bytes() else {
+            return Ok(None);
+        };
+        let Ok(reread) = Source::from_bytes(bytes.to_vec(), Some(new.encoding())) else {
+            return Ok(None);
+        };
+        let doc = Document::parse_with_limits(reread, limits)?;
+        let this = Self::of(&doc);
+        Ok(Some(Self {
+            errors: this.errors.max(plain.errors),
+            words: this.words,
+        }))
+    }
+}
+
 fn check_pass(
     before_doc: &Document,
-    before_words: &[String],
+    before: &Before,
     after_doc: &Document,
     fixes: &[&Fix],
-) -> Result<Vec<String>, String> {
-    let eb = before_doc.parse_errors().len();
-    let ea = after_doc.parse_errors().len();
+    limits: &Limits,
+) -> Result<Result<(), String>, ParseFailure> {
+    // A conversion to UTF-8 keeps the text; any other change of encoding
+    // (a corrected declaration) reads the old bytes anew.
+    let reread = if converts(fixes) {
+        None
+    } else {
+        Before::for_pass(before_doc, before, after_doc, limits)?
+    };
+    let before = reread.as_ref().unwrap_or(before);
+    let (eb, ea) = (before.errors, after_doc.parse_errors().len());
     if ea > eb {
-        return Err(format!("it raised the parse-error count from {eb} to {ea}"));
+        return Ok(Err(format!(
+            "it raised the parse-error count from {eb} to {ea}"
+        )));
     }
     let mut allowed = BTreeMap::new();
     for f in fixes.iter().filter(|f| f.changes_text()) {
@@ -202,19 +255,23 @@ fn check_pass(
         }
     }
     let after_words = words(&after_doc.visible_text());
-    if !keeps_text(before_words, &after_words, &mut allowed) {
-        return Err("it lost visible text".into());
+    if !keeps_text(&before.words, &after_words, &mut allowed) {
+        return Ok(Err("it lost visible text".into()));
     }
-    // The words of the accepted text: the next pass's `before_words`.
-    Ok(after_words)
+    Ok(Ok(()))
 }
 
 type FixKey = (&'static str, String, String);
 
-fn text_hash(text: &str) -> u64 {
+/// Identity of a page state: its text and how that text was read (a page read
+/// from bytes in another encoding fixes differently).
+fn state_hash(source: &Source) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
+    source.text().hash(&mut h);
+    source.encoding().name().hash(&mut h);
+    format!("{:?}", source.encoding_source()).hash(&mut h);
+    source.original_bytes().is_some().hash(&mut h);
     h.finish()
 }
 
@@ -228,6 +285,122 @@ fn fix_key(doc: &Document, d: &Diagnostic, f: &Fix) -> FixKey {
         added.push('\u{0}');
     }
     (d.rule, removed, added)
+}
+
+/// The page as the next pass reads it: `text` (the page with `fixes` applied)
+/// written back and read again ([`Source::reread`]), or as plain text when it
+/// cannot be written (the caller's encoding step reports that). The bytes are
+/// the fixes' edits encoded onto the page's bytes, which is linear; a diff of
+/// the two texts only when those edits do not rebuild `text`.
+/// True when one of `fixes` converts the page to UTF-8 (`legacy-encoding`).
+fn converts(fixes: &[&Fix]) -> bool {
+    fixes.iter().any(|f| f.writes_utf8())
+}
+
+fn reread(doc: &Document, fixes: &[&Fix], text: String) -> Source {
+    let source = doc.source();
+    if converts(fixes) {
+        return source
+            .reread_utf8(text.clone())
+            .unwrap_or_else(|| Source::from_text(text));
+    }
+    let edits = pass_edits(source.text(), fixes);
+    let rebuilt = source.original_bytes().is_some() && {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (span, repl) in &edits {
+            out.push_str(source.slice(Span::new(last, span.start)));
+            out.push_str(repl);
+            last = span.end;
+        }
+        out.push_str(source.slice(Span::new(last, source.text().len())));
+        out == text
+    };
+    let reread = if rebuilt {
+        source.reread_edits(&edits)
+    } else {
+        source.reread(text.clone())
+    };
+    reread.unwrap_or_else(|| Source::from_text(text))
+}
+
+/// `Some(reason)` when the rewritten page would be read in another encoding
+/// than the one guessed for it (a page with no declaration): the fixes changed
+/// the bytes the guess is made from, so the page would read differently.
+///
+/// A conversion to UTF-8 must leave a page read as UTF-8.
+fn regressed_guess(doc: &Document, fixes: &[&Fix], next: &Source) -> Option<String> {
+    let now = doc.source();
+    if converts(fixes) {
+        return (now.original_bytes().is_some() && next.encoding() != encoding_rs::UTF_8).then(
+            || {
+                format!(
+                    "the converted page would be read as {}",
+                    next.encoding().name()
+                )
+            },
+        );
+    }
+    (now.original_bytes().is_some()
+        && now.encoding_source() == EncodingSource::Detected
+        && next.encoding() != now.encoding())
+    .then(|| {
+        format!(
+            "the page would then be read as {} instead of {}",
+            next.encoding().name(),
+            now.encoding().name()
+        )
+    })
+}
+
+/// The edits of `fixes` as `apply_fixes` applies them: by position, fix order
+/// within a position, an edit overlapping the one before skipped.
+fn pass_edits<'a>(text: &str, fixes: &[&'a Fix]) -> Vec<(Span, &'a str)> {
+    let mut edits: Vec<&Edit> = fixes.iter().flat_map(|f| f.edits()).collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = Vec::with_capacity(edits.len());
+    let mut last = 0;
+    for e in edits {
+        if e.span.start < last || e.span.end > text.len() {
+            continue;
+        }
+        out.push((e.span, e.replacement.as_str()));
+        last = e.span.end;
+    }
+    out
+}
+
+/// A page state the fix loop stood on.
+struct Visit {
+    /// To come back to it.
+    source: Source,
+    /// Fixes applied when the loop reached it.
+    fixed: BTreeMap<&'static str, usize>,
+    /// The fixes of the pass that left it, with their diagnostic's start.
+    took: Vec<(FixKey, usize)>,
+    /// Fixes refused here, and why.
+    refused: HashSet<FixKey>,
+    rejected: Vec<Rejected>,
+}
+
+impl Visit {
+    fn new(source: Source, fixed: BTreeMap<&'static str, usize>) -> Self {
+        Self {
+            source,
+            fixed,
+            took: Vec::new(),
+            refused: HashSet::new(),
+            rejected: Vec::new(),
+        }
+    }
+
+    fn refuse(&mut self, key: FixKey, at: usize, reason: &str) {
+        self.rejected.push(Rejected {
+            rule: key.0,
+            reason: format!("fix at byte {at} undone: {reason}"),
+        });
+        self.refused.insert(key);
+    }
 }
 
 /// [`fix_document_with`] for a whole document.
@@ -244,9 +417,17 @@ pub fn fix_document(
 }
 
 /// Fix `doc` to a fixpoint: lint, apply every fix at `level` or above that does not
-/// overlap another, re-parse, repeat. A pass that raises the parse-error count or
-/// loses visible text (other than what its fixes meant to change) is undone and
-/// its fixes retried one at a time; a fix that fails alone is not proposed again.
+/// overlap another, re-read the page as a second run would read the written
+/// result ([`Source::reread`]), repeat. A pass that raises the parse-error count
+/// or loses visible text (other than what its fixes meant to change) is undone
+/// and its fixes retried one at a time; a fix that fails alone is not proposed
+/// again on that text.
+///
+/// Fixes that fight (one undoes what another did) bring the loop back to a page
+/// it stood on: it goes back to that page and refuses there the fixes that left
+/// it. Every refusal depends on the page alone, so a second run over the result
+/// walks the same cycle back to the same page and ends there too: fixing the
+/// fixed page changes nothing.
 ///
 /// # Errors
 /// A re-parsed intermediate text over the resource limits.
@@ -259,104 +440,121 @@ pub fn fix_document_with(
 ) -> Result<FixOutcome, ParseFailure> {
     let mut doc = doc;
     let mut fixed: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut rejected_keys: HashSet<FixKey> = HashSet::new();
-    let mut rejected = Vec::new();
     let mut converged = false;
-    let mut seen: HashSet<u64> = HashSet::new();
-    seen.insert(text_hash(doc.text()));
-    // The words of `doc`, when a pass already computed them.
-    let mut doc_words: Option<Vec<String>> = None;
     // The findings on `doc` when the loop ends with nothing left to apply.
     let mut last_lint: Option<Vec<Diagnostic>> = None;
+    let mut here = state_hash(doc.source());
+    let mut visits: HashMap<u64, Visit> = HashMap::new();
+    visits.insert(here, Visit::new(doc.source().clone(), fixed.clone()));
     for _ in 0..MAX_PASSES {
         let diags = lint_document_with(&doc, rules, profile);
-        let candidates: Vec<(&Diagnostic, &Fix)> = diags
+        let Some(visit) = visits.get_mut(&here) else {
+            break;
+        };
+        let candidates: Vec<(&Diagnostic, &Fix, FixKey)> = diags
             .iter()
             .filter_map(|d| d.fix.as_ref().map(|f| (d, f)))
             .filter(|(_, f)| f.applicability() >= level && !f.edits().is_empty())
-            .filter(|(d, f)| {
-                rejected_keys.is_empty() || !rejected_keys.contains(&fix_key(&doc, d, f))
-            })
+            .map(|(d, f)| (d, f, fix_key(&doc, d, f)))
+            .filter(|(_, _, k)| !visit.refused.contains(k))
             .collect();
         if candidates.is_empty() {
             converged = true;
             last_lint = Some(diags);
             break;
         }
-        let before_words = doc_words
-            .take()
-            .unwrap_or_else(|| words(&doc.visible_text()));
-        let (text, applied) = apply_fixes(doc.text(), candidates.iter().map(|(_, f)| *f));
-        // Fixes that fight (one undoes what another did) bring back a text seen
-        // before: refuse them, so the loop ends instead of cycling.
-        if !seen.insert(text_hash(&text)) {
-            for &i in &applied {
-                let (d, f) = candidates[i];
-                rejected_keys.insert(fix_key(&doc, d, f));
-                rejected.push(Rejected {
-                    rule: d.rule,
-                    reason: format!(
-                        "fix at byte {} undone: it brings back a text an earlier pass changed",
-                        d.span.start
-                    ),
-                });
+        let before = Before::of(&doc);
+        let (text, applied) = apply_fixes(doc.text(), candidates.iter().map(|(_, f, _)| *f));
+        if applied.is_empty() {
+            // Only a fix whose own edits overlap is never applied.
+            for (d, _, k) in &candidates {
+                visit.refuse(k.clone(), d.span.start, "its edits overlap each other");
             }
-            doc_words = Some(before_words);
             continue;
         }
-        let new_doc = Document::parse_with_limits(Source::from_text(text), limits)?;
-        let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
-        match check_pass(&doc, &before_words, &new_doc, &applied_fixes) {
-            Ok(after_words) => {
-                for &i in &applied {
-                    *fixed.entry(candidates[i].0.rule).or_default() += 1;
-                }
-                doc = new_doc;
-                doc_words = Some(after_words);
-                // The page changed: a fix refused before may fit now.
-                rejected_keys.clear();
-                rejected.clear();
+        if text == doc.text() {
+            for &i in &applied {
+                let (d, _, k) = &candidates[i];
+                visit.refuse(k.clone(), d.span.start, "it changes nothing");
             }
+            continue;
+        }
+        let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
+        let new_source = reread(&doc, &applied_fixes, text);
+        let verdict = match regressed_guess(&doc, &applied_fixes, &new_source) {
+            Some(reason) => Err(reason),
+            None => {
+                let new_doc = Document::parse_with_limits(new_source, limits)?;
+                check_pass(&doc, &before, &new_doc, &applied_fixes, limits)?.map(|()| new_doc)
+            }
+        };
+        let (kept, next) = match verdict {
+            Ok(new_doc) => (applied, Some(new_doc)),
             Err(_) => {
                 // Grow the pass one fix at a time from nothing, keeping each fix
                 // that leaves the guard satisfied together with those kept so far.
                 let mut kept: Vec<usize> = Vec::new();
-                let mut kept_doc: Option<(Document, Vec<String>)> = None;
+                let mut kept_doc: Option<Document> = None;
                 for &i in &applied {
-                    let (d, f) = candidates[i];
+                    let (d, f, k) = &candidates[i];
                     let trial_set: Vec<&Fix> =
-                        kept.iter().map(|&k| candidates[k].1).chain([f]).collect();
+                        kept.iter().map(|&k| candidates[k].1).chain([*f]).collect();
                     let (text, _) = apply_fixes(doc.text(), trial_set.iter().copied());
-                    let trial = Document::parse_with_limits(Source::from_text(text), limits)?;
-                    match check_pass(&doc, &before_words, &trial, &trial_set) {
-                        Ok(trial_words) => {
+                    let trial_source = reread(&doc, &trial_set, text);
+                    if let Some(reason) = regressed_guess(&doc, &trial_set, &trial_source) {
+                        visit.refuse(k.clone(), d.span.start, &reason);
+                        continue;
+                    }
+                    let trial = Document::parse_with_limits(trial_source, limits)?;
+                    match check_pass(&doc, &before, &trial, &trial_set, limits)? {
+                        Ok(()) => {
                             kept.push(i);
-                            kept_doc = Some((trial, trial_words));
+                            kept_doc = Some(trial);
                         }
-                        Err(reason) => {
-                            rejected_keys.insert(fix_key(&doc, d, f));
-                            rejected.push(Rejected {
-                                rule: d.rule,
-                                reason: format!("fix at byte {} undone: {reason}", d.span.start),
-                            });
-                        }
+                        Err(reason) => visit.refuse(k.clone(), d.span.start, &reason),
                     }
                 }
-                for &k in &kept {
-                    *fixed.entry(candidates[k].0.rule).or_default() += 1;
-                }
-                if let Some((next, next_words)) = kept_doc {
-                    doc = next;
-                    doc_words = Some(next_words);
-                    // The page changed: a fix refused before may fit now.
-                    rejected_keys.clear();
-                    rejected.clear();
-                } else {
-                    doc_words = Some(before_words);
-                }
+                (kept, kept_doc)
             }
+        };
+        let Some(next) = next else { continue };
+        let there = state_hash(next.source());
+        if there == here {
+            for &i in &kept {
+                let (d, _, k) = &candidates[i];
+                visit.refuse(k.clone(), d.span.start, "it changes nothing");
+            }
+            continue;
         }
+        if let Some(back) = visits.get_mut(&there) {
+            // A cycle: back to a page already fixed from, refusing there the
+            // fixes that led away from it.
+            for (k, at) in std::mem::take(&mut back.took) {
+                back.refuse(
+                    k,
+                    at,
+                    "it starts a cycle of fixes that bring the page back to this text",
+                );
+            }
+            fixed.clone_from(&back.fixed);
+            doc = Document::parse_with_limits(back.source.clone(), limits)?;
+            here = there;
+            continue;
+        }
+        if let Some(visit) = visits.get_mut(&here) {
+            visit.took = kept
+                .iter()
+                .map(|&i| (candidates[i].2.clone(), candidates[i].0.span.start))
+                .collect();
+        }
+        for &i in &kept {
+            *fixed.entry(candidates[i].0.rule).or_default() += 1;
+        }
+        visits.insert(there, Visit::new(next.source().clone(), fixed.clone()));
+        doc = next;
+        here = there;
     }
+    let rejected = visits.remove(&here).map(|v| v.rejected).unwrap_or_default();
     // Converged: the last pass linted this very document and found nothing to apply.
     let remaining = match last_lint {
         Some(d) => d,

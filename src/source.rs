@@ -120,6 +120,8 @@ pub struct Source {
     bytes: Option<Vec<u8>>,
     encoding: &'static Encoding,
     encoding_source: EncodingSource,
+    /// The caller's charset (an HTTP header), kept to read rewritten bytes again.
+    transport: Option<&'static Encoding>,
     bom_len: usize,
     pieces: Vec<Piece>,
     /// Offsets of line starts, computed on first use (most passes of the fix
@@ -155,6 +157,7 @@ impl Source {
             bytes: None,
             encoding: encoding_rs::UTF_8,
             encoding_source: EncodingSource::Given,
+            transport: None,
             bom_len: 0,
             pieces: Vec::new(),
             line_starts,
@@ -177,7 +180,13 @@ impl Source {
             if enc != encoding_rs::UTF_8 {
                 return Err(SourceError::UnsupportedEncoding(enc.name()));
             }
-            return Ok(Self::decode(bytes, enc, EncodingSource::Bom, bom_len));
+            return Ok(Self::decode(
+                bytes,
+                enc,
+                EncodingSource::Bom,
+                bom_len,
+                transport,
+            ));
         }
         if let Some(why) = binary_signature(&bytes) {
             return Err(SourceError::Binary(why));
@@ -206,7 +215,49 @@ impl Source {
         if enc == encoding_rs::ISO_2022_JP || enc == encoding_rs::REPLACEMENT {
             return Err(SourceError::UnsupportedEncoding(enc.name()));
         }
-        Ok(Self::decode(bytes, enc, how, 0))
+        Ok(Self::decode(bytes, enc, how, 0, transport))
+    }
+
+    /// The source a fresh read of the page gives once `new_text` (a repaired
+    /// version of this source's text) is written back: the bytes
+    /// [`Source::output_bytes`] writes, decoded again from scratch (byte order
+    /// mark, the same transport charset, `<meta charset>`, a guess). So the fix
+    /// loop's next pass sees what a second `tagmend --fix` over the written file
+    /// sees: the same encoding and how it was found, that the page came from
+    /// bytes, and a new encoding when the repair corrected the declaration (then
+    /// the text reads differently too). A source made from text gives text.
+    ///
+    /// `None` when the bytes cannot be written (a character the encoding lacks)
+    /// or read back (they now look binary or name an unsupported encoding).
+    #[must_use]
+    pub fn reread(&self, new_text: String) -> Option<Source> {
+        if self.bytes.is_none() {
+            return Some(Source::from_text(new_text));
+        }
+        let bytes = self.output_bytes(&new_text).ok()?;
+        Source::from_bytes(bytes, self.transport).ok()
+    }
+
+    /// [`Source::reread`] after a conversion to UTF-8: `new_text` (which now
+    /// declares UTF-8) written as UTF-8 bytes and read back.
+    #[must_use]
+    pub fn reread_utf8(&self, new_text: String) -> Option<Source> {
+        if self.bytes.is_none() {
+            return Some(Source::from_text(new_text));
+        }
+        Source::from_bytes(new_text.into_bytes(), self.transport).ok()
+    }
+
+    /// [`Source::reread`] for `edits` (sorted, non-overlapping, on the decoded
+    /// text: the edits that made the new text), encoded onto the page's bytes
+    /// ([`Source::encode_edits`]) instead of diffing the two texts.
+    #[must_use]
+    pub fn reread_edits(&self, edits: &[(Span, &str)]) -> Option<Source> {
+        let bytes = self.encode_edits(edits).ok()?;
+        if self.bytes.is_none() {
+            return String::from_utf8(bytes).ok().map(Source::from_text);
+        }
+        Source::from_bytes(bytes, self.transport).ok()
     }
 
     fn decode(
@@ -214,6 +265,7 @@ impl Source {
         encoding: &'static Encoding,
         encoding_source: EncodingSource,
         bom_len: usize,
+        transport: Option<&'static Encoding>,
     ) -> Self {
         let body = &bytes[bom_len..];
         let mut pieces = Vec::new();
@@ -236,6 +288,7 @@ impl Source {
             bytes: Some(bytes),
             encoding,
             encoding_source,
+            transport,
             bom_len,
             pieces,
             line_starts,

@@ -60,31 +60,10 @@ fn checked(check: impl FnOnce() -> Result<usize, String>) -> Result<usize, Strin
     })
 }
 
-/// Inputs whose failure is known and open (see the issue tracker's notes): a
-/// second run still changes them. They must not panic; the test says when one
-/// starts passing, so it can leave this list.
-const KNOWN_OPEN: &[(&str, &str)] = &[
-    (
-        "charset-mismatch-then-mojibake.html",
-        "the fix loop re-parses decoded text, so mojibake only shows after the new charset is read",
-    ),
-    (
-        "missing-charset-second-run.html",
-        "re-parsed text forgets how its encoding was found (detected vs given)",
-    ),
-    (
-        "mojibake-after-missing-charset.html",
-        "re-parsed text forgets that it came from bytes",
-    ),
-    (
-        "premature-end-tag-unclosed-element-oscillate.html",
-        "two fixes undo each other: the loop refuses the cycle, a second run starts it again",
-    ),
-    (
-        "seed-glued-words.html",
-        "invisible-character's fix is refused in the first run, applied in the second",
-    ),
-];
+/// Inputs whose failure is known and open: a second run still changes them,
+/// say. They must not panic; the test says when one starts passing, so it can
+/// leave this list. Empty: every input keeps every invariant.
+const KNOWN_OPEN: &[(&str, &str)] = &[];
 
 #[test]
 #[allow(clippy::print_stderr)] // the known-open cases are shown, not hidden
@@ -106,7 +85,10 @@ fn lint_fix_regressions_keep_the_invariants() {
                 (Err(_), Some((_, reason))) => {
                     eprintln!("known open: {file} ({how}): {reason}");
                 }
-                (Ok(_), _) => {}
+                (Ok(_), Some(_)) => failures.push(format!(
+                    "{file} ({how}) now keeps every invariant: take it off KNOWN_OPEN"
+                )),
+                (Ok(_), None) => {}
             }
         }
     }

@@ -127,7 +127,8 @@ impl Rule for LegacyEncoding {
             Fix::safe(edits)
         } else {
             Fix::unsafe_(edits)
-        };
+        }
+        .writing_utf8();
         let how = if source.encoding_source() == EncodingSource::Meta {
             "declares"
         } else {

@@ -42,10 +42,17 @@ declare_rule! {
 }
 
 /// The first end tag named `name` after token `from`, before another start tag of
-/// that name, that closes nothing or only a parser-made copy.
-pub(crate) fn later_own_end_tag(doc: &Document, from: usize, name: &str) -> Option<usize> {
+/// that name, that closes nothing or only a parser-made copy, and that is not
+/// one of `claimed` (the end tags already matched to other elements of the same
+/// repair: two `<b>`s closed early need two later `</b>`s, not the same one twice).
+pub(crate) fn later_own_end_tag(
+    doc: &Document,
+    from: usize,
+    name: &str,
+    claimed: &[usize],
+) -> Option<usize> {
     for (i, t) in doc.tokens().iter().enumerate().skip(from + 1) {
-        if &*t.name != name {
+        if &*t.name != name || claimed.contains(&i) {
             continue;
         }
         match t.kind {
@@ -94,7 +101,8 @@ impl Rule for MisnestedTags {
                 {
                     continue;
                 }
-                if let Some(later) = later_own_end_tag(doc, idx, inner.name()) {
+                let claimed: Vec<usize> = pairs.iter().map(|&(_, i)| i).collect();
+                if let Some(later) = later_own_end_tag(doc, idx, inner.name(), &claimed) {
                     pairs.push((inner.name(), later));
                 }
             }

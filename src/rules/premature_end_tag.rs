@@ -99,17 +99,19 @@ pub(crate) fn find(doc: &Document) -> Vec<Premature> {
             {
                 continue;
             }
-            if let Some(later) = later_own_end_tag(doc, idx, name) {
+            let claimed: Vec<usize> = closed.iter().map(|&(_, i)| i).collect();
+            if let Some(later) = later_own_end_tag(doc, idx, name, &claimed) {
                 closed.push((c, later));
             }
         }
         if closed.is_empty() {
             continue;
         }
+        let claimed: Vec<usize> = closed.iter().map(|&(_, i)| i).collect();
         out.push(Premature {
             token: idx,
+            own_later: later_own_end_tag(doc, idx, x.name(), &claimed),
             closed,
-            own_later: later_own_end_tag(doc, idx, x.name()),
         });
     }
     out

@@ -100,20 +100,21 @@ fn placement(doc: &Document, el: Element<'_>) -> Option<(usize, Option<NodeId>)>
         if let Some(t) = doc.tokens().iter().rev().find(|t| {
             t.kind == TokenKind::Comment && t.span.start < trimmed && trimmed <= t.span.end
         }) {
-            let raw = doc.source().slice(t.span);
-            let closed = if raw.starts_with("<!--") {
-                raw.len() >= 7 && (raw.ends_with("-->") || raw.ends_with("--!>"))
-                    || raw == "<!-->"
-                    || raw == "<!--->"
-            } else {
-                raw.ends_with('>')
-            };
-            if !closed {
+            if !comment_closed(doc.source().slice(t.span)) {
                 if t.span.start < start_end {
                     return None;
                 }
                 trimmed = text[..t.span.start].trim_end().len().max(start_end);
             }
+        }
+        // A tag the file ends inside (`<a href="x` at the end) makes no token:
+        // an end tag inserted after it would be part of it. Insert before it.
+        let covered = tokens_end(doc);
+        if covered < trimmed {
+            if covered < start_end {
+                return None;
+            }
+            trimmed = text[..covered].trim_end().len().max(start_end);
         }
         return Some((trimmed, None));
     }
@@ -176,6 +177,50 @@ fn blocked_end_tag<'a>(
     None
 }
 
+/// True when the comment token `raw` ends (one that never does runs to the end
+/// of the file).
+fn comment_closed(raw: &str) -> bool {
+    if raw.starts_with("<!--") {
+        raw.len() >= 7 && (raw.ends_with("-->") || raw.ends_with("--!>"))
+            || raw == "<!-->"
+            || raw == "<!--->"
+    } else {
+        raw.ends_with('>')
+    }
+}
+
+/// Where the last token ends: past it, only a tag the file ends inside, which
+/// the tokenizer drops.
+fn tokens_end(doc: &Document) -> usize {
+    doc.tokens()
+        .iter()
+        .rev()
+        .find(|t| t.kind != TokenKind::Eof)
+        .map_or(0, |t| t.span.end)
+}
+
+/// True when an insertion at `pos` would split a tag, comment or doctype, or go
+/// at the end of a comment that never closes: there the inserted end tag is
+/// comment text or part of another tag, never an end tag, and the fix could
+/// never converge.
+fn lands_in_markup(doc: &Document, pos: usize) -> bool {
+    if pos > tokens_end(doc) {
+        return true;
+    }
+    let tokens = doc.tokens();
+    let i = tokens.partition_point(|t| t.span.start < pos);
+    let Some(t) = i.checked_sub(1).and_then(|i| tokens.get(i)) else {
+        return false;
+    };
+    match t.kind {
+        TokenKind::StartTag | TokenKind::EndTag | TokenKind::Doctype => pos < t.span.end,
+        TokenKind::Comment => {
+            pos < t.span.end || (pos == t.span.end && !comment_closed(doc.source().slice(t.span)))
+        }
+        TokenKind::Text | TokenKind::Eof => false,
+    }
+}
+
 /// True when an insertion at `pos` would land inside the content of a raw-text
 /// element (`<script>`, `<xmp>`, `<plaintext>`, …) or foreign content, where an
 /// inserted end tag is text (or no end tag at all) and the fix could never converge.
@@ -184,12 +229,20 @@ fn lands_in_raw_text(doc: &Document, el: Element<'_>, pos: usize, raw: &RawText)
     if el.is_html() && doc.in_element(el.parent(), &["svg", "math"]) || !el.is_html() {
         return true;
     }
+    // Right after `<script>` is inside it too (the insertion would be its first
+    // text), unless the end tag inserted there is its own. Raw-text elements
+    // hold no elements, so no other one contains that position.
+    if (html::is_raw_text(el.name()) || el.name() == "plaintext")
+        && el.start_tag().is_some_and(|t| t.span.end == pos)
+    {
+        return false;
+    }
     raw.contains(pos)
 }
 
 /// The content of every raw-text element (and `plaintext`) from a start tag:
-/// from the end of its start tag (exclusive) to the start of its end tag, or the
-/// end of the text (inclusive). Found once per page, not once per unclosed
+/// from the end of its start tag to the start of its end tag, or the end of the
+/// text, both inclusive. Found once per page, not once per unclosed
 /// element, and searched by binary search.
 struct RawText {
     /// Content starts, ascending.
@@ -209,7 +262,7 @@ impl RawText {
                 Some((start.span.end, e.end_tag().map_or(eof, |t| t.span.start)))
             })
             // An end before the start holds no position.
-            .filter(|&(start, end)| end > start)
+            .filter(|&(start, end)| end >= start)
             .collect();
         spans.sort_unstable();
         let starts = spans.iter().map(|s| s.0).collect();
@@ -223,9 +276,9 @@ impl RawText {
         Self { starts, max_end }
     }
 
-    /// True when `start < pos <= end` for one of the spans.
+    /// True when `start <= pos <= end` for one of the spans.
     fn contains(&self, pos: usize) -> bool {
-        let n = self.starts.partition_point(|&s| s < pos);
+        let n = self.starts.partition_point(|&s| s <= pos);
         n > 0 && self.max_end[n - 1] >= pos
     }
 }
@@ -318,7 +371,8 @@ impl Rule for UnclosedElement {
                     el,
                     tok.span.start,
                     raw_spans.get_or_init(|| RawText::of(doc)),
-                ) {
+                ) || lands_in_markup(doc, tok.span.start)
+                {
                     continue;
                 }
                 out.push(
@@ -341,7 +395,9 @@ impl Rule for UnclosedElement {
             let Some((pos, moved)) = placement(doc, el) else {
                 continue;
             };
-            if lands_in_raw_text(doc, el, pos, raw_spans.get_or_init(|| RawText::of(doc))) {
+            if lands_in_raw_text(doc, el, pos, raw_spans.get_or_init(|| RawText::of(doc)))
+                || lands_in_markup(doc, pos)
+            {
                 continue;
             }
             let closed_by = el.closed_at().map(|i| &doc.tokens()[i]);

@@ -49,10 +49,11 @@ pub fn intended_changes(doc: &Document, rules: &[&'static dyn Rule]) -> HashMap<
 }
 
 /// [`intended_changes`] along a second path too, closer to the fix loop's: each
-/// pass keeps a fix only when, with those kept before it, no visible word goes
-/// beyond the words of their edits (the loop rolls such a fix back and retries
-/// it a pass later, when another repair may have made it fit). Slower: one
-/// parse per fix; for pages the plain replay finds losing words.
+/// pass keeps a fix only when, with those kept before it, the parse-error count
+/// does not rise and no visible word goes beyond the words of their edits (the
+/// loop's guard: it rolls such a fix back and retries it a pass later, when
+/// another repair may have made it fit). Slower: one parse per fix; for pages
+/// the plain replay finds losing words.
 pub fn intended_changes_guarded(
     doc: &Document,
     rules: &[&'static dyn Rule],
@@ -106,7 +107,9 @@ fn replay(
                 };
                 let may_go = edit_words(&doc, &trial_set);
                 let after = words(&trial_doc.visible_text());
-                if missing(&before, &after, &may_go, false).next().is_none() {
+                if trial_doc.parse_errors().len() <= doc.parse_errors().len()
+                    && missing(&before, &after, &may_go, false).next().is_none()
+                {
                     kept.push(f);
                 }
             }
@@ -271,19 +274,15 @@ pub fn check_bytes(bytes: &[u8]) -> Result<usize, String> {
             first.outcome.fixed
         ));
     }
-    // What is written must read back as the fixed text: in the page's encoding,
-    // or in UTF-8 once `legacy-encoding` converted the page.
-    let written_as = if first.outcome.fixed.contains_key("legacy-encoding") {
-        encoding_rs::UTF_8
-    } else {
-        first.source.encoding()
-    };
-    let (written, _, _) = written_as.decode(&first.bytes);
+    // What is written must read back as the fixed text (read as a second run
+    // reads it: a corrected declaration is read in its new encoding).
+    let written = tagmend::Source::from_bytes(first.bytes.clone(), None)
+        .map_or_else(|e| format!("<unreadable: {e}>"), |s| s.text().to_owned());
     if written != first.outcome.text {
         failures.push(format!(
             "the written bytes do not decode to the fixed text ({:?}; encoding {})\n  fixed:   {}\n  written: {}",
             first.outcome.fixed,
-            written_as.name(),
+            first.source.encoding().name(),
             short(&first.outcome.text),
             short(&written)
         ));
