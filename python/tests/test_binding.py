@@ -116,7 +116,7 @@ def test_select_and_ignore() -> None:
     fixed, _ = tagmend.fix(page, ignore="tag-debris")
     assert "a td>" in fixed
     fixed, _ = tagmend.fix(page, select="tag-debris")
-    assert "a </td>" in fixed and "the the" in fixed
+    assert "a</td>" in fixed and "the the" in fixed
 
 
 def test_profile() -> None:

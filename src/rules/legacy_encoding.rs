@@ -11,6 +11,9 @@ declare_rule! {
     /// Finds a page written in a legacy encoding (`windows-1252`, `iso-8859-1`,
     /// `shift_jis`…) rather than UTF-8, when its bytes decode without a single
     /// malformed sequence, so the page can be converted without losing a character.
+    /// Also a page served as UTF-8 (by its HTTP header, as in `tagmend corpus`)
+    /// whose own declaration names a legacy encoding: only the declaration is
+    /// wrong, and it becomes `utf-8` (safe: no other byte changes).
     ///
     /// ## Why is this bad?
     /// HTML requires UTF-8 (WHATWG 4.2.5.4, "the Encoding standard requires use of
@@ -80,6 +83,10 @@ impl Rule for LegacyEncoding {
             return;
         };
         let enc = source.encoding();
+        if source.encoding_source() == EncodingSource::Given {
+            served_as_utf8(doc, out);
+            return;
+        }
         if enc == encoding_rs::UTF_8
             || !matches!(
                 source.encoding_source(),
@@ -143,5 +150,92 @@ impl Rule for LegacyEncoding {
             .with_note("its characters decode without loss, so the page can be written in UTF-8")
             .with_fix("Write the page in UTF-8 and declare `utf-8`", fix),
         );
+    }
+}
+
+/// A page served as UTF-8 (its HTTP header) whose own declarations name a legacy
+/// encoding: the bytes are UTF-8 already and read so, only the declarations are
+/// wrong — a copy saved without its header would be read in the declared
+/// encoding. The fix rewrites them to `utf-8`; no byte outside them changes, so
+/// it is safe.
+fn served_as_utf8(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let source = doc.source();
+    if source.encoding() != encoding_rs::UTF_8 || !source.malformed_sequences().is_empty() {
+        return;
+    }
+    let declared = charset_mismatch::declarations(doc, usize::MAX);
+    let wrong: Vec<&charset_mismatch::Declaration> = declared
+        .iter()
+        .filter(|d| d.encoding != encoding_rs::UTF_8)
+        .collect();
+    let Some(first) = wrong.first() else {
+        return;
+    };
+    let edits = wrong
+        .iter()
+        .map(|d| Edit::replacement("utf-8", d.span))
+        .collect();
+    out.push(
+        Diagnostic::new(
+            LegacyEncoding::META.id,
+            first.span,
+            format!(
+                "The page declares `{}`, a legacy encoding, but is served as UTF-8",
+                first.label
+            ),
+        )
+        .with_note("its bytes are UTF-8: only the declaration is wrong")
+        .with_fix("Declare `utf-8`", Fix::safe(edits)),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{fix_bytes, lint_bytes, Settings};
+
+    fn settings() -> Settings {
+        Settings {
+            select: vec!["legacy-encoding".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn served_as_utf8_declaring_a_legacy_encoding() {
+        let page = "<!DOCTYPE html><html><head><meta charset=\"windows-1252\"><title>t</title></head><body><p>Caf\u{e9}</p></body></html>";
+        let (_, found) = lint_bytes(
+            page.as_bytes().to_vec(),
+            Some(encoding_rs::UTF_8),
+            &settings(),
+        )
+        .expect("lint");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("served as UTF-8"),
+            "{}",
+            found[0].message
+        );
+        let fixed = fix_bytes(
+            page.as_bytes().to_vec(),
+            Some(encoding_rs::UTF_8),
+            &settings(),
+        )
+        .expect("fix");
+        assert_eq!(
+            fixed.bytes,
+            page.replace("windows-1252", "utf-8").into_bytes(),
+            "only the declaration changes; the UTF-8 bytes stay"
+        );
+        let again = fix_bytes(fixed.bytes.clone(), Some(encoding_rs::UTF_8), &settings())
+            .expect("fix again");
+        assert_eq!(again.bytes, fixed.bytes);
+    }
+
+    #[test]
+    fn served_in_a_legacy_encoding_is_left_to_the_server() {
+        let page = b"<!DOCTYPE html><html><head><meta charset=\"windows-1252\"></head><body><p>Caf\xe9</p></body></html>";
+        let (_, found) =
+            lint_bytes(page.to_vec(), Some(encoding_rs::WINDOWS_1252), &settings()).expect("lint");
+        assert!(found.is_empty());
     }
 }
