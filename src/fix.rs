@@ -173,14 +173,15 @@ impl Fix {
     }
 }
 
-/// Apply fixes to `text`: sorted by position, a fix overlapping one already taken
-/// waits for the next pass. Returns the new text and the indices of the fixes
-/// applied.
+/// The edits a pass makes: fixes sorted by position, a fix overlapping one
+/// already taken waits for the next pass. Returns the edits in the order they
+/// apply (by position; at one position in fix order; an edit past `text_len` or
+/// overlapping the one before left out) and the indices of the fixes applied.
 #[must_use]
-pub fn apply_fixes<'a>(
-    text: &str,
+pub fn plan_fixes<'a>(
+    text_len: usize,
     fixes: impl IntoIterator<Item = &'a Fix>,
-) -> (String, Vec<usize>) {
+) -> (Vec<&'a Edit>, Vec<usize>) {
     let mut order: Vec<(usize, &Fix)> = fixes.into_iter().enumerate().collect();
     order.sort_by_key(|(i, f)| (f.start(), *i));
     let mut taken: Vec<(Span, &str)> = Vec::new();
@@ -195,20 +196,42 @@ pub fn apply_fixes<'a>(
         applied.push(i);
     }
     edits.sort_by_key(|(i, e)| (e.span.start, e.span.end, *i));
-    let edits = edits.into_iter().map(|(_, e)| e);
+    let mut kept = Vec::with_capacity(edits.len());
+    let mut last = 0;
+    for (_, e) in edits {
+        if e.span.start < last || e.span.end > text_len {
+            continue;
+        }
+        kept.push(e);
+        last = e.span.end;
+    }
+    applied.sort_unstable();
+    (kept, applied)
+}
+
+/// `text` with `edits` (from [`plan_fixes`] on it) made.
+#[must_use]
+pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut last = 0;
     for e in edits {
-        if e.span.start < last || e.span.end > text.len() {
-            continue;
-        }
         out.push_str(&text[last..e.span.start]);
         out.push_str(&e.replacement);
         last = e.span.end;
     }
     out.push_str(&text[last..]);
-    applied.sort_unstable();
-    (out, applied)
+    out
+}
+
+/// Apply fixes to `text` ([`plan_fixes`], then [`apply_edits`]). Returns the new
+/// text and the indices of the fixes applied.
+#[must_use]
+pub fn apply_fixes<'a>(
+    text: &str,
+    fixes: impl IntoIterator<Item = &'a Fix>,
+) -> (String, Vec<usize>) {
+    let (edits, applied) = plan_fixes(text.len(), fixes);
+    (apply_edits(text, &edits), applied)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Limits, ParseFailure};
-use crate::fix::{apply_fixes, Applicability, Edit, Fix};
+use crate::fix::{apply_edits, plan_fixes, Applicability, Edit, Fix};
 use crate::rule::{Context, Profile, Rule};
 use crate::rules;
 use crate::source::{EncodingSource, Source, Span};
@@ -297,29 +297,21 @@ fn converts(fixes: &[&Fix]) -> bool {
     fixes.iter().any(|f| f.writes_utf8())
 }
 
-fn reread(doc: &Document, fixes: &[&Fix], text: String) -> Source {
+/// The page after a pass, read back the way a fresh run reads what would be
+/// written: `edits` (the pass's, which made `text`) encoded onto the page's bytes,
+/// or the text as UTF-8 after a conversion.
+fn reread(doc: &Document, fixes: &[&Fix], edits: &[&Edit], text: String) -> Source {
     let source = doc.source();
-    if converts(fixes) {
-        return source
-            .reread_utf8(text.clone())
-            .unwrap_or_else(|| Source::from_text(text));
-    }
-    let edits = pass_edits(source.text(), fixes);
-    let rebuilt = source.original_bytes().is_some() && {
-        let mut out = String::with_capacity(text.len());
-        let mut last = 0;
-        for (span, repl) in &edits {
-            out.push_str(source.slice(Span::new(last, span.start)));
-            out.push_str(repl);
-            last = span.end;
-        }
-        out.push_str(source.slice(Span::new(last, source.text().len())));
-        out == text
-    };
-    let reread = if rebuilt {
-        source.reread_edits(&edits)
+    let reread = if source.original_bytes().is_none() {
+        None
+    } else if converts(fixes) {
+        source.reread_utf8(text.clone())
     } else {
-        source.reread(text.clone())
+        let edits: Vec<(Span, &str)> = edits
+            .iter()
+            .map(|e| (e.span, e.replacement.as_str()))
+            .collect();
+        source.reread_edits(&edits)
     };
     reread.unwrap_or_else(|| Source::from_text(text))
 }
@@ -351,23 +343,6 @@ fn regressed_guess(doc: &Document, fixes: &[&Fix], next: &Source) -> Option<Stri
             now.encoding().name()
         )
     })
-}
-
-/// The edits of `fixes` as `apply_fixes` applies them: by position, fix order
-/// within a position, an edit overlapping the one before skipped.
-fn pass_edits<'a>(text: &str, fixes: &[&'a Fix]) -> Vec<(Span, &'a str)> {
-    let mut edits: Vec<&Edit> = fixes.iter().flat_map(|f| f.edits()).collect();
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
-    let mut out = Vec::with_capacity(edits.len());
-    let mut last = 0;
-    for e in edits {
-        if e.span.start < last || e.span.end > text.len() {
-            continue;
-        }
-        out.push((e.span, e.replacement.as_str()));
-        last = e.span.end;
-    }
-    out
 }
 
 /// A page state the fix loop stood on.
@@ -464,7 +439,8 @@ pub fn fix_document_with(
             break;
         }
         let before = Before::of(&doc);
-        let (text, applied) = apply_fixes(doc.text(), candidates.iter().map(|(_, f, _)| *f));
+        let (edits, applied) = plan_fixes(doc.text().len(), candidates.iter().map(|(_, f, _)| *f));
+        let text = apply_edits(doc.text(), &edits);
         if applied.is_empty() {
             // Only a fix whose own edits overlap is never applied.
             for (d, _, k) in &candidates {
@@ -480,7 +456,7 @@ pub fn fix_document_with(
             continue;
         }
         let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
-        let new_source = reread(&doc, &applied_fixes, text);
+        let new_source = reread(&doc, &applied_fixes, &edits, text);
         let verdict = match regressed_guess(&doc, &applied_fixes, &new_source) {
             Some(reason) => Err(reason),
             None => {
@@ -499,8 +475,9 @@ pub fn fix_document_with(
                     let (d, f, k) = &candidates[i];
                     let trial_set: Vec<&Fix> =
                         kept.iter().map(|&k| candidates[k].1).chain([*f]).collect();
-                    let (text, _) = apply_fixes(doc.text(), trial_set.iter().copied());
-                    let trial_source = reread(&doc, &trial_set, text);
+                    let (edits, _) = plan_fixes(doc.text().len(), trial_set.iter().copied());
+                    let text = apply_edits(doc.text(), &edits);
+                    let trial_source = reread(&doc, &trial_set, &edits, text);
                     if let Some(reason) = regressed_guess(&doc, &trial_set, &trial_source) {
                         visit.refuse(k.clone(), d.span.start, &reason);
                         continue;
