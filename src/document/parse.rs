@@ -92,16 +92,20 @@ impl Tracer for Collect {
     }
 }
 
-struct Recorder {
+struct Recorder<'t> {
     tb: TreeBuilder<NodeId, ArenaSink>,
     queue: Rc<BufferQueue>,
     total: usize,
-    text: Rc<str>,
+    text: &'t str,
     tokens: RefCell<Vec<Token>>,
     errors: RefCell<Vec<ParseError>>,
     open: RefCell<Vec<NodeId>>,
     /// Scratch buffer for `trace_handles`, reused across tokens.
     traced: RefCell<Vec<NodeId>>,
+    /// Scratch buffers for the next stack of open elements and the elements a
+    /// token popped, reused across tokens (they were two allocations per tag).
+    next_open: RefCell<Vec<NodeId>>,
+    popped: RefCell<Vec<NodeId>>,
     /// Text tokens in table context whose characters the tree builder holds back
     /// ("in table text" insertion mode) and inserts at the next other token.
     pending_table_text: RefCell<Vec<usize>>,
@@ -112,7 +116,7 @@ struct Recorder {
     started: Instant,
 }
 
-impl Recorder {
+impl Recorder<'_> {
     fn consumed(&self) -> usize {
         // The whole text is fed as one tendril, so the queue holds at most one
         // buffer: measure it without the scratch vector (an allocation per token).
@@ -174,13 +178,13 @@ impl Recorder {
     /// document, then the open elements (each a child of the one before, or
     /// foster-parented, or in its template contents), then formatting entries,
     /// `head` and `form`, which break that chain.
-    fn open_stack(&self) -> Vec<NodeId> {
+    fn open_stack(&self, open: &mut Vec<NodeId>) {
         let c = Collect(RefCell::new(std::mem::take(&mut *self.traced.borrow_mut())));
         c.0.borrow_mut().clear();
         self.tb.trace_handles(&c);
         let traced = c.0.into_inner();
         let nodes = self.tb.sink.nodes.borrow();
-        let mut open: Vec<NodeId> = Vec::with_capacity(self.open.borrow().len() + 4);
+        open.clear();
         for &h in traced.iter().skip(1) {
             let parent = nodes[h].parent;
             let ok = match open.last() {
@@ -199,11 +203,10 @@ impl Recorder {
         }
         drop(nodes);
         *self.traced.borrow_mut() = traced;
-        open
     }
 }
 
-impl TokenSink for Recorder {
+impl TokenSink for Recorder<'_> {
     type Handle = NodeId;
 
     fn process_token(&self, token: HtmlToken, line_number: u64) -> TokenSinkResult<NodeId> {
@@ -315,7 +318,11 @@ impl TokenSink for Recorder {
             kind,
             TokenKind::StartTag | TokenKind::EndTag | TokenKind::Eof
         ) || !effects.created.is_empty();
-        let new_open = stack_may_change.then(|| self.open_stack());
+        let mut next_open = self.next_open.borrow_mut();
+        if stack_may_change {
+            self.open_stack(&mut next_open);
+        }
+        let new_open = stack_may_change.then_some(&mut *next_open);
         let mut tokens = self.tokens.borrow_mut();
         let tok = &mut tokens[idx];
         {
@@ -366,15 +373,16 @@ impl TokenSink for Recorder {
                 .zip(new_open.iter())
                 .take_while(|(a, b)| a == b)
                 .count();
-            let popped: Vec<NodeId> = if common == old_open.len() {
-                Vec::new()
-            } else {
-                old_open[common..]
-                    .iter()
-                    .copied()
-                    .filter(|id| !new_open[common..].contains(id))
-                    .collect()
-            };
+            let mut popped = self.popped.borrow_mut();
+            popped.clear();
+            if common < old_open.len() {
+                popped.extend(
+                    old_open[common..]
+                        .iter()
+                        .copied()
+                        .filter(|id| !new_open[common..].contains(id)),
+                );
+            }
             let own = if kind == TokenKind::EndTag {
                 popped.iter().rev().copied().find(|&id| {
                     matches!(&nodes[id].data, NodeData::Element { name: n, .. }
@@ -383,7 +391,7 @@ impl TokenSink for Recorder {
             } else {
                 None
             };
-            for id in popped {
+            for &id in popped.iter() {
                 nodes[id].closed_at = Some(idx);
                 if Some(id) == own {
                     nodes[id].end_tag = Some(idx);
@@ -398,7 +406,7 @@ impl TokenSink for Recorder {
             if new_open.len() > self.limits.max_depth {
                 self.fail(ParseFailure::TooDeep(self.limits.max_depth));
             }
-            *self.open.borrow_mut() = new_open;
+            std::mem::swap(&mut *self.open.borrow_mut(), new_open);
         }
         result
     }
@@ -427,24 +435,24 @@ impl TokenSink for Recorder {
 fn too_many_attributes(text: &str, max: usize) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
-    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+    // Text between tags is skipped with memchr, and so are quoted values: only the
+    // unquoted inside of each tag is walked byte by byte.
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
         i += p + 1;
         if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
         let mut count = 0usize;
-        let mut quote = 0u8;
         let mut prev_ws = false;
         while i < b.len() {
             let c = b[i];
-            if quote != 0 {
-                if c == quote {
-                    quote = 0;
-                }
-            } else if c == b'>' {
+            if c == b'>' {
                 break;
             } else if c == b'"' || c == b'\'' {
-                quote = c;
+                match memchr::memchr(c, &b[i + 1..]) {
+                    Some(q) => i += q + 1,
+                    None => return false,
+                }
             } else if c.is_ascii_whitespace() {
                 prev_ws = true;
             } else if prev_ws {
@@ -467,10 +475,10 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
     if too_many_attributes(source.text(), limits.max_attributes) {
         return Err(ParseFailure::TooManyAttributes(limits.max_attributes));
     }
-    let text: Rc<str> = Rc::from(source.text());
+    let text = source.text();
     let text_len = text.len();
     let queue = Rc::new(BufferQueue::default());
-    queue.push_back(StrTendril::from_slice(&text));
+    queue.push_back(StrTendril::from_slice(text));
     let tb = TreeBuilder::new(
         ArenaSink::with_capacity(text_len / 40 + 16),
         TreeBuilderOpts::default(),
@@ -485,6 +493,8 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         errors: RefCell::new(Vec::new()),
         open: RefCell::new(Vec::new()),
         traced: RefCell::new(Vec::new()),
+        next_open: RefCell::new(Vec::new()),
+        popped: RefCell::new(Vec::new()),
         pending_table_text: RefCell::new(Vec::new()),
         last_end: Cell::new(0),
         last_markup_end: Cell::new(0),
