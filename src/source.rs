@@ -477,10 +477,9 @@ impl Source {
         };
         let mut out = Vec::with_capacity(bytes.len());
         let mut last = 0;
+        let mut offsets = ByteOffsets::new(self);
         for (span, repl) in edits {
-            let (Some(start), Some(end)) =
-                (self.byte_offset(span.start), self.byte_offset(span.end))
-            else {
+            let (Some(start), Some(end)) = (offsets.get(span.start), offsets.get(span.end)) else {
                 return Err('\u{FFFD}');
             };
             out.extend_from_slice(&bytes[last..start]);
@@ -508,57 +507,6 @@ impl Source {
         Ok(out.into_owned())
     }
 
-    /// Original byte offset of a decoded-text offset; `None` when the offset
-    /// falls inside what a malformed byte sequence decoded to.
-    fn byte_offset(&self, text_offset: usize) -> Option<usize> {
-        let i = match self
-            .pieces
-            .binary_search_by(|p| p.text_start.cmp(&text_offset))
-        {
-            Ok(i) => i,
-            Err(0) => return Some(self.bom_len + text_offset),
-            Err(i) => i - 1,
-        };
-        let piece = self.pieces[i];
-        if self.encoding == encoding_rs::UTF_8 && self.pieces.len() == 1 {
-            return Some(piece.byte_start + (text_offset - piece.text_start));
-        }
-        let prefix = &self.text[piece.text_start..text_offset];
-        if !prefix.contains('\u{FFFD}') {
-            let (enc, _, _) = self.encoding.encode(prefix);
-            return Some(piece.byte_start + enc.len());
-        }
-        // U+FFFD stands for malformed bytes of any length: decode the piece byte
-        // by byte, counting each malformed sequence as the U+FFFD it became.
-        let bytes = self.bytes.as_ref()?;
-        let want = text_offset - piece.text_start;
-        let mut decoder = self.encoding.new_decoder_without_bom_handling();
-        let mut dst = [0u8; 32];
-        let (mut text, mut pos) = (0usize, piece.byte_start);
-        while text < want {
-            let src = bytes.get(pos..=pos)?;
-            let (result, read, written) =
-                decoder.decode_to_utf8_without_replacement(src, &mut dst, false);
-            pos += read;
-            text += written;
-            match result {
-                encoding_rs::DecoderResult::Malformed(_, after) => {
-                    text += '\u{FFFD}'.len_utf8();
-                    if text == want {
-                        return Some(pos - usize::from(after));
-                    }
-                }
-                encoding_rs::DecoderResult::InputEmpty => {
-                    if read == 0 {
-                        return None;
-                    }
-                }
-                encoding_rs::DecoderResult::OutputFull => return None,
-            }
-        }
-        (text == want).then_some(pos)
-    }
-
     /// Malformed byte sequences: the decoded spans (each one U+FFFD) and the
     /// original bytes they stand for. Empty for text given as a string.
     #[must_use]
@@ -572,10 +520,10 @@ impl Source {
         // A real U+FFFD, encoded (UTF-8 `EF BF BD`, or GB18030's), is no error.
         let (real, _, unmappable) = self.encoding.encode("\u{FFFD}");
         let mut out = Vec::new();
+        let mut offsets = ByteOffsets::new(self);
         for (i, _) in self.text.match_indices('\u{FFFD}') {
             let span = Span::new(i, i + '\u{FFFD}'.len_utf8());
-            let (Some(from), Some(to)) = (self.byte_offset(span.start), self.byte_offset(span.end))
-            else {
+            let (Some(from), Some(to)) = (offsets.get(span.start), offsets.get(span.end)) else {
                 continue;
             };
             let Some(raw) = bytes.get(from..to) else {
@@ -728,9 +676,146 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Maps decoded-text offsets back to original byte offsets (`None` when an offset
+/// falls inside what a malformed byte sequence decoded to). Asked in increasing order (the
+/// edits of a pass, each U+FFFD of a page), it carries its byte-by-byte decoder on
+/// from the last answer instead of decoding the piece again from its start: a
+/// piece with many malformed sequences cost O(piece) per sequence before.
+struct ByteOffsets<'a> {
+    source: &'a Source,
+    /// The piece the decoder is walking, and where it is: text and byte offsets.
+    walk: Option<Walk>,
+}
+
+struct Walk {
+    piece: usize,
+    decoder: encoding_rs::Decoder,
+    text: usize,
+    pos: usize,
+    /// The last offset asked and its answer.
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl<'a> ByteOffsets<'a> {
+    fn new(source: &'a Source) -> Self {
+        Self { source, walk: None }
+    }
+
+    fn get(&mut self, text_offset: usize) -> Option<usize> {
+        let this = self.source;
+        let i = match this
+            .pieces
+            .binary_search_by(|p| p.text_start.cmp(&text_offset))
+        {
+            Ok(i) => i,
+            Err(0) => return Some(this.bom_len + text_offset),
+            Err(i) => i - 1,
+        };
+        let piece = this.pieces[i];
+        if this.encoding == encoding_rs::UTF_8 && this.pieces.len() == 1 {
+            return Some(piece.byte_start + (text_offset - piece.text_start));
+        }
+        let prefix = &this.text[piece.text_start..text_offset];
+        if !prefix.contains('\u{FFFD}') {
+            let (enc, _, _) = this.encoding.encode(prefix);
+            return Some(piece.byte_start + enc.len());
+        }
+        // U+FFFD stands for malformed bytes of any length: decode the piece byte
+        // by byte, counting each malformed sequence as the U+FFFD it became.
+        let bytes = this.bytes.as_ref()?;
+        let want = text_offset - piece.text_start;
+        let resume = self.walk.as_ref().is_some_and(|w| {
+            w.piece == i && (w.text < want || w.last.is_some_and(|(o, _)| o == want))
+        });
+        if !resume {
+            self.walk = Some(Walk {
+                piece: i,
+                decoder: this.encoding.new_decoder_without_bom_handling(),
+                text: 0,
+                pos: piece.byte_start,
+                last: None,
+            });
+        }
+        let w = self.walk.as_mut()?;
+        if let Some((o, answer)) = w.last {
+            if o == want {
+                return answer;
+            }
+        }
+        let answer = w.advance(bytes, want);
+        w.last = Some((want, answer));
+        answer
+    }
+}
+
+impl Walk {
+    /// Decode on until the text offset (within the piece) reaches `want`.
+    fn advance(&mut self, bytes: &[u8], want: usize) -> Option<usize> {
+        let mut dst = [0u8; 32];
+        while self.text < want {
+            let src = bytes.get(self.pos..=self.pos)?;
+            let (result, read, written) = self
+                .decoder
+                .decode_to_utf8_without_replacement(src, &mut dst, false);
+            self.pos += read;
+            self.text += written;
+            match result {
+                encoding_rs::DecoderResult::Malformed(_, after) => {
+                    self.text += '\u{FFFD}'.len_utf8();
+                    if self.text == want {
+                        return Some(self.pos - usize::from(after));
+                    }
+                }
+                encoding_rs::DecoderResult::InputEmpty => {
+                    if read == 0 {
+                        return None;
+                    }
+                }
+                encoding_rs::DecoderResult::OutputFull => return None,
+            }
+        }
+        (self.text == want).then_some(self.pos)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_offsets_walked_in_order_match_fresh_lookups() {
+        // Shift_JIS with malformed sequences of one and two bytes in one long
+        // piece (no `<`/`>`), some valid characters between them.
+        let mut bytes = b"<meta charset=shift_jis><p>".to_vec();
+        for k in 0..40u8 {
+            bytes.extend_from_slice(b"ab\x82\xa0c");
+            bytes.extend_from_slice(match k % 3 {
+                0 => b"\x85",
+                1 => b"\xa0\xff",
+                _ => b"\x81a",
+            });
+            bytes.extend_from_slice(b"\xff");
+        }
+        let src = Source::from_bytes(bytes, None).expect("shift_jis decodes");
+        assert_eq!(src.encoding(), encoding_rs::SHIFT_JIS);
+        let offsets: Vec<usize> = (0..=src.text().len())
+            .filter(|&i| src.text().is_char_boundary(i))
+            .collect();
+        let mut walked = ByteOffsets::new(&src);
+        let mut seen_malformed = 0;
+        for &o in &offsets {
+            let fresh = ByteOffsets::new(&src).get(o);
+            assert_eq!(walked.get(o), fresh, "offset {o}");
+            assert_eq!(walked.get(o), fresh, "offset {o} asked twice");
+            seen_malformed += usize::from(src.text()[..o].ends_with('\u{FFFD}'));
+        }
+        // Backwards, every lookup restarts the walk of its piece.
+        for &o in offsets.iter().rev() {
+            assert_eq!(walked.get(o), ByteOffsets::new(&src).get(o), "offset {o}");
+        }
+        assert!(seen_malformed >= 40);
+        assert!(!src.malformed_sequences().is_empty());
+    }
 
     #[test]
     fn line_col_counts_characters() {
