@@ -153,23 +153,26 @@ impl FixOutcome {
 }
 
 /// Words a reader sees, for the text guard.
-fn words(text: &str) -> Vec<String> {
+fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// True when every word of `before` is still in `after` (as a multiset: repairing
 /// foster-parented text moves words back into their table), except words in
 /// `allowed` (a multiset of words the fixes meant to remove or change).
-fn keeps_text(before: &[String], after: &[String], allowed: &mut BTreeMap<String, usize>) -> bool {
-    let mut have: std::collections::HashMap<&str, isize> = std::collections::HashMap::new();
-    for w in after {
-        *have.entry(w.as_str()).or_default() += 1;
+fn keeps_text(before: &str, after: &str, allowed: &mut BTreeMap<&str, usize>) -> bool {
+    // Most passes move no word at all: the same words in the same order keep
+    // every word, whatever `allowed` holds.
+    if before == after || words(before).eq(words(after)) {
+        return true;
     }
-    for w in before {
-        let n = have.entry(w.as_str()).or_default();
+    let mut have: HashMap<&str, isize> = HashMap::new();
+    for w in words(after) {
+        *have.entry(w).or_default() += 1;
+    }
+    for w in words(before) {
+        let n = have.entry(w).or_default();
         if *n > 0 {
             *n -= 1;
             continue;
@@ -183,17 +186,17 @@ fn keeps_text(before: &[String], after: &[String], allowed: &mut BTreeMap<String
 }
 
 /// The page before a pass as the guard compares it: its parse-error count and
-/// visible words.
+/// visible text (split into words only when the text after the pass differs).
 struct Before {
     errors: usize,
-    words: Vec<String>,
+    text: String,
 }
 
 impl Before {
     fn of(doc: &Document) -> Self {
         Self {
             errors: doc.parse_errors().len(),
-            words: words(&doc.visible_text()),
+            text: doc.visible_text(),
         }
     }
 
@@ -220,7 +223,7 @@ impl Before {
         let this = Self::of(&doc);
         Ok(Some(Self {
             errors: this.errors.max(plain.errors),
-            words: this.words,
+            text: this.text,
         }))
     }
 }
@@ -254,8 +257,7 @@ fn check_pass(
             }
         }
     }
-    let after_words = words(&after_doc.visible_text());
-    if !keeps_text(&before.words, &after_words, &mut allowed) {
+    if !keeps_text(&before.text, &after_doc.visible_text(), &mut allowed) {
         return Ok(Err("it lost visible text".into()));
     }
     Ok(Ok(()))
@@ -347,8 +349,9 @@ fn regressed_guess(doc: &Document, fixes: &[&Fix], next: &Source) -> Option<Stri
 
 /// A page state the fix loop stood on.
 struct Visit {
-    /// To come back to it.
-    source: Source,
+    /// To come back to it: the page's source, kept (moved, not copied) once the
+    /// loop leaves the state; `None` while the loop stands on it.
+    source: Option<Source>,
     /// Fixes applied when the loop reached it.
     fixed: BTreeMap<&'static str, usize>,
     /// The fixes of the pass that left it, with their diagnostic's start.
@@ -359,9 +362,9 @@ struct Visit {
 }
 
 impl Visit {
-    fn new(source: Source, fixed: BTreeMap<&'static str, usize>) -> Self {
+    fn new(fixed: BTreeMap<&'static str, usize>) -> Self {
         Self {
-            source,
+            source: None,
             fixed,
             took: Vec::new(),
             refused: HashSet::new(),
@@ -420,7 +423,7 @@ pub fn fix_document_with(
     let mut last_lint: Option<Vec<Diagnostic>> = None;
     let mut here = state_hash(doc.source());
     let mut visits: HashMap<u64, Visit> = HashMap::new();
-    visits.insert(here, Visit::new(doc.source().clone(), fixed.clone()));
+    visits.insert(here, Visit::new(fixed.clone()));
     for _ in 0..MAX_PASSES {
         let diags = lint_document_with(&doc, rules, profile);
         let Some(visit) = visits.get_mut(&here) else {
@@ -514,7 +517,15 @@ pub fn fix_document_with(
                 );
             }
             fixed.clone_from(&back.fixed);
-            doc = Document::parse_with_limits(back.source.clone(), limits)?;
+            // Every state but `here` was left, so it kept its source.
+            let Some(source) = back.source.take() else {
+                break;
+            };
+            let back_doc = Document::parse_with_limits(source, limits)?;
+            let left = std::mem::replace(&mut doc, back_doc);
+            if let Some(visit) = visits.get_mut(&here) {
+                visit.source = Some(left.into_source());
+            }
             here = there;
             continue;
         }
@@ -527,8 +538,11 @@ pub fn fix_document_with(
         for &i in &kept {
             *fixed.entry(candidates[i].0.rule).or_default() += 1;
         }
-        visits.insert(there, Visit::new(next.source().clone(), fixed.clone()));
-        doc = next;
+        visits.insert(there, Visit::new(fixed.clone()));
+        let left = std::mem::replace(&mut doc, next);
+        if let Some(visit) = visits.get_mut(&here) {
+            visit.source = Some(left.into_source());
+        }
         here = there;
     }
     let rejected = visits.remove(&here).map(|v| v.rejected).unwrap_or_default();
