@@ -158,13 +158,73 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// Length of the longest common prefix of `a` and `b`.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut k = 0;
+    while k + CHUNK <= n && a[k..k + CHUNK] == b[k..k + CHUNK] {
+        k += CHUNK;
+    }
+    while k < n && a[k] == b[k] {
+        k += 1;
+    }
+    k
+}
+
+/// The first word of `text[at..]`: its span, or `None` when no word is left.
+fn next_word(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = text.get(at..)?;
+    let start = at + rest.find(char::is_alphanumeric)?;
+    let end = text[start..]
+        .find(|c: char| !c.is_alphanumeric())
+        .map_or(text.len(), |e| start + e);
+    Some((start, end))
+}
+
+/// True when `a` and `b` hold the same [`words`] in the same order.
+///
+/// Stretches the two texts share byte for byte are skipped whole (up to their
+/// last separator, so no word is cut): a pass changes markup in a few
+/// places and the visible text between them is the same.
+fn same_words(a: &str, b: &str) -> bool {
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let common = common_prefix(&ab[i..], &bb[j..]);
+        if i + common == ab.len() && j + common == bb.len() {
+            return true;
+        }
+        // Cut after the last separator of the shared stretch: the words before
+        // the cut are the same on both sides.
+        let mut k = i + common;
+        while !a.is_char_boundary(k) {
+            k -= 1;
+        }
+        if let Some(p) = a[i..k].rfind(|c: char| !c.is_alphanumeric()) {
+            let cut = p + a[i + p..].chars().next().map_or(1, char::len_utf8);
+            i += cut;
+            j += cut;
+            continue;
+        }
+        match (next_word(a, i), next_word(b, j)) {
+            (None, None) => return true,
+            (Some((s, e)), Some((t, f))) if a[s..e] == b[t..f] => {
+                i = e;
+                j = f;
+            }
+            _ => return false,
+        }
+    }
+}
+
 /// True when every word of `before` is still in `after` (as a multiset: repairing
 /// foster-parented text moves words back into their table), except words in
 /// `allowed` (a multiset of words the fixes meant to remove or change).
 fn keeps_text(before: &str, after: &str, allowed: &mut BTreeMap<&str, usize>) -> bool {
     // Most passes move no word at all: the same words in the same order keep
     // every word, whatever `allowed` holds.
-    if before == after || words(before).eq(words(after)) {
+    if same_words(before, after) {
         return true;
     }
     let mut have: HashMap<&str, isize> = HashMap::new();
@@ -441,7 +501,6 @@ pub fn fix_document_with(
             last_lint = Some(diags);
             break;
         }
-        let before = Before::of(&doc);
         let (edits, applied) = plan_fixes(doc.text().len(), candidates.iter().map(|(_, f, _)| *f));
         let text = apply_edits(doc.text(), &edits);
         if applied.is_empty() {
@@ -458,6 +517,7 @@ pub fn fix_document_with(
             }
             continue;
         }
+        let before = Before::of(&doc);
         let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
         let new_source = reread(&doc, &applied_fixes, &edits, text);
         let verdict = match regressed_guess(&doc, &applied_fixes, &new_source) {
@@ -559,4 +619,50 @@ pub fn fix_document_with(
         converged,
         rejected,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_words_agrees_with_splitting() {
+        let texts = [
+            "",
+            " ",
+            "a",
+            "ab",
+            "a b",
+            "a  b",
+            " a b ",
+            "ab c",
+            "a bc",
+            "abc",
+            "a\u{a0}b c",
+            "a\u{a0}bc",
+            "caf\u{e9} au lait",
+            "caf\u{e9}au lait",
+            "\u{4e2d}\u{6587}\u{3002}\u{6587}",
+            "\u{4e2d}\u{6587}\u{6587}",
+            "one two three four",
+            "one two three  four",
+            "one two thre four",
+            "one two three four five",
+            "x one two three four",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same_words(a, b), words(a).eq(words(b)), "{a:?} vs {b:?}");
+                let (la, lb) = (
+                    format!("{}{a}", "lead in ".repeat(20)),
+                    format!("{}{b}", "lead in ".repeat(20)),
+                );
+                assert_eq!(
+                    same_words(&la, &lb),
+                    words(&la).eq(words(&lb)),
+                    "{la:?} vs {lb:?}"
+                );
+            }
+        }
+    }
 }
