@@ -108,14 +108,101 @@ pub fn lint_document_with(
     profile: Profile,
 ) -> Vec<Diagnostic> {
     let ctx = Context::new(doc, profile);
+    finish_lint(doc, run_rules(&ctx, rules), rules)
+}
+
+/// The findings of `rules` on `ctx`'s page, in rule order, unfiltered.
+fn run_rules(ctx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in rules {
-        rule.check(&ctx, &mut out);
+        rule.check(ctx, &mut out);
     }
-    let mut out = crate::suppression::filter(doc, out, rules).kept;
+    out
+}
+
+/// `out` with suppressed findings dropped (`enabled`: every rule the run
+/// enables), sorted and deduplicated.
+fn finish_lint(
+    doc: &Document,
+    out: Vec<Diagnostic>,
+    enabled: &[&'static dyn Rule],
+) -> Vec<Diagnostic> {
+    let mut out = crate::suppression::filter(doc, out, enabled).kept;
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out.dedup_by(|a, b| a.sort_key() == b.sort_key());
     out
+}
+
+/// The rules the fix loop runs on every pass: those that may propose a fix.
+/// The others only add findings, needed once the loop stops
+/// ([`lint_in_parts`]).
+struct LintParts {
+    fixing: Vec<&'static dyn Rule>,
+    rest: Vec<&'static dyn Rule>,
+    /// `unused-suppression` is on: its reports depend on every rule's findings.
+    reports_unused: bool,
+}
+
+impl LintParts {
+    fn new(rules: &[&'static dyn Rule]) -> Self {
+        let (fixing, rest) = rules
+            .iter()
+            .partition(|r| r.meta().fix != crate::rule::FixAvailability::None);
+        Self {
+            fixing,
+            rest,
+            reports_unused: rules
+                .iter()
+                .any(|r| r.meta().id == rules::unused_suppression::UnusedSuppression::META.id),
+        }
+    }
+
+    /// True when `doc` can be linted in two parts: findings filtered part by
+    /// part are the findings of the whole, since each is kept or suppressed on
+    /// its own unless unused-suppression reports on the page's directives.
+    fn splits(&self, doc: &Document) -> bool {
+        if self.rest.is_empty() {
+            return false;
+        }
+        if !self.reports_unused {
+            return true;
+        }
+        let (dirs, malformed) = crate::suppression::directives(doc);
+        dirs.is_empty() && malformed.is_empty()
+    }
+}
+
+/// [`lint_document_with`] for the fix loop: when the page splits, only the
+/// rules that may fix run first (their findings are all a pass needs);
+/// [`LintParts::rest`] runs, on the same context, only if none of them leaves
+/// a fix to apply (the loop stops: the findings must be whole).
+fn lint_fixing(
+    ctx: &Context<'_>,
+    parts: &LintParts,
+    all: &[&'static dyn Rule],
+) -> (Vec<Diagnostic>, bool) {
+    if parts.splits(ctx.doc) {
+        (
+            finish_lint(ctx.doc, run_rules(ctx, &parts.fixing), all),
+            true,
+        )
+    } else {
+        (finish_lint(ctx.doc, run_rules(ctx, all), all), false)
+    }
+}
+
+/// The whole findings of a split page: `fixing`'s (from [`lint_fixing`]) and the
+/// rest's. Each part is sorted and deduplicated and no two findings of different
+/// rules compare equal, so a stable sort of both is the lint of all rules at once.
+fn lint_rest(
+    ctx: &Context<'_>,
+    parts: &LintParts,
+    all: &[&'static dyn Rule],
+    mut fixing: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    fixing.extend(finish_lint(ctx.doc, run_rules(ctx, &parts.rest), all));
+    fixing.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    fixing
 }
 
 /// Why a pass of fixes was undone.
@@ -483,9 +570,11 @@ pub fn fix_document_with(
     let mut last_lint: Option<Vec<Diagnostic>> = None;
     let mut here = state_hash(doc.source());
     let mut visits: HashMap<u64, Visit> = HashMap::new();
+    let parts = LintParts::new(rules);
     visits.insert(here, Visit::new(fixed.clone()));
     for _ in 0..MAX_PASSES {
-        let diags = lint_document_with(&doc, rules, profile);
+        let ctx = Context::new(&doc, profile);
+        let (diags, split) = lint_fixing(&ctx, &parts, rules);
         let Some(visit) = visits.get_mut(&here) else {
             break;
         };
@@ -498,9 +587,14 @@ pub fn fix_document_with(
             .collect();
         if candidates.is_empty() {
             converged = true;
-            last_lint = Some(diags);
+            last_lint = Some(if split {
+                lint_rest(&ctx, &parts, rules, diags)
+            } else {
+                diags
+            });
             break;
         }
+        drop(ctx);
         let (edits, applied) = plan_fixes(doc.text().len(), candidates.iter().map(|(_, f, _)| *f));
         let text = apply_edits(doc.text(), &edits);
         if applied.is_empty() {
@@ -624,6 +718,43 @@ pub fn fix_document_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fix loop runs rules declared `fix: None` only once it stops
+    /// ([`LintParts`]): such a rule must never propose a fix.
+    #[test]
+    fn rules_without_fixes_propose_none() {
+        let all = rules::all();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut pages = 0;
+        for folder in std::fs::read_dir(dir).unwrap().flatten() {
+            let Ok(files) = std::fs::read_dir(folder.path()) else {
+                continue;
+            };
+            for file in files.flatten() {
+                let path = file.path();
+                if path.extension().is_none_or(|e| e != "html") {
+                    continue;
+                }
+                let Ok(source) = Source::from_bytes(std::fs::read(&path).unwrap(), None) else {
+                    continue;
+                };
+                let Ok(doc) = Document::parse(source) else {
+                    continue;
+                };
+                pages += 1;
+                for d in lint_document_with(&doc, &all, Profile::Document) {
+                    let rule = all.iter().find(|r| r.meta().id == d.rule).unwrap();
+                    assert!(
+                        d.fix.is_none() || rule.meta().fix != crate::rule::FixAvailability::None,
+                        "{}: {} proposes a fix but declares `fix: None`",
+                        path.display(),
+                        d.rule
+                    );
+                }
+            }
+        }
+        assert!(pages > 100, "only {pages} fixture pages");
+    }
 
     #[test]
     fn same_words_agrees_with_splitting() {
