@@ -108,14 +108,101 @@ pub fn lint_document_with(
     profile: Profile,
 ) -> Vec<Diagnostic> {
     let ctx = Context::new(doc, profile);
+    finish_lint(doc, run_rules(&ctx, rules), rules)
+}
+
+/// The findings of `rules` on `ctx`'s page, in rule order, unfiltered.
+fn run_rules(ctx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in rules {
-        rule.check(&ctx, &mut out);
+        rule.check(ctx, &mut out);
     }
-    let mut out = crate::suppression::filter(doc, out, rules).kept;
+    out
+}
+
+/// `out` with suppressed findings dropped (`enabled`: every rule the run
+/// enables), sorted and deduplicated.
+fn finish_lint(
+    doc: &Document,
+    out: Vec<Diagnostic>,
+    enabled: &[&'static dyn Rule],
+) -> Vec<Diagnostic> {
+    let mut out = crate::suppression::filter(doc, out, enabled).kept;
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out.dedup_by(|a, b| a.sort_key() == b.sort_key());
     out
+}
+
+/// The rules the fix loop runs on every pass: those that may propose a fix.
+/// The others only add findings, needed once the loop stops
+/// ([`lint_in_parts`]).
+struct LintParts {
+    fixing: Vec<&'static dyn Rule>,
+    rest: Vec<&'static dyn Rule>,
+    /// `unused-suppression` is on: its reports depend on every rule's findings.
+    reports_unused: bool,
+}
+
+impl LintParts {
+    fn new(rules: &[&'static dyn Rule]) -> Self {
+        let (fixing, rest) = rules
+            .iter()
+            .partition(|r| r.meta().fix != crate::rule::FixAvailability::None);
+        Self {
+            fixing,
+            rest,
+            reports_unused: rules
+                .iter()
+                .any(|r| r.meta().id == rules::unused_suppression::UnusedSuppression::META.id),
+        }
+    }
+
+    /// True when `doc` can be linted in two parts: findings filtered part by
+    /// part are the findings of the whole, since each is kept or suppressed on
+    /// its own unless unused-suppression reports on the page's directives.
+    fn splits(&self, doc: &Document) -> bool {
+        if self.rest.is_empty() {
+            return false;
+        }
+        if !self.reports_unused {
+            return true;
+        }
+        let (dirs, malformed) = crate::suppression::directives(doc);
+        dirs.is_empty() && malformed.is_empty()
+    }
+}
+
+/// [`lint_document_with`] for the fix loop: when the page splits, only the
+/// rules that may fix run first (their findings are all a pass needs);
+/// [`LintParts::rest`] runs, on the same context, only if none of them leaves
+/// a fix to apply (the loop stops: the findings must be whole).
+fn lint_fixing(
+    ctx: &Context<'_>,
+    parts: &LintParts,
+    all: &[&'static dyn Rule],
+) -> (Vec<Diagnostic>, bool) {
+    if parts.splits(ctx.doc) {
+        (
+            finish_lint(ctx.doc, run_rules(ctx, &parts.fixing), all),
+            true,
+        )
+    } else {
+        (finish_lint(ctx.doc, run_rules(ctx, all), all), false)
+    }
+}
+
+/// The whole findings of a split page: `fixing`'s (from [`lint_fixing`]) and the
+/// rest's. Each part is sorted and deduplicated and no two findings of different
+/// rules compare equal, so a stable sort of both is the lint of all rules at once.
+fn lint_rest(
+    ctx: &Context<'_>,
+    parts: &LintParts,
+    all: &[&'static dyn Rule],
+    mut fixing: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    fixing.extend(finish_lint(ctx.doc, run_rules(ctx, &parts.rest), all));
+    fixing.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    fixing
 }
 
 /// Why a pass of fixes was undone.
@@ -153,23 +240,86 @@ impl FixOutcome {
 }
 
 /// Words a reader sees, for the text guard.
-fn words(text: &str) -> Vec<String> {
+fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+}
+
+/// Length of the longest common prefix of `a` and `b`.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut k = 0;
+    while k + CHUNK <= n && a[k..k + CHUNK] == b[k..k + CHUNK] {
+        k += CHUNK;
+    }
+    while k < n && a[k] == b[k] {
+        k += 1;
+    }
+    k
+}
+
+/// The first word of `text[at..]`: its span, or `None` when no word is left.
+fn next_word(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = text.get(at..)?;
+    let start = at + rest.find(char::is_alphanumeric)?;
+    let end = text[start..]
+        .find(|c: char| !c.is_alphanumeric())
+        .map_or(text.len(), |e| start + e);
+    Some((start, end))
+}
+
+/// True when `a` and `b` hold the same [`words`] in the same order.
+///
+/// Stretches the two texts share byte for byte are skipped whole (up to their
+/// last separator, so no word is cut): a pass changes markup in a few
+/// places and the visible text between them is the same.
+fn same_words(a: &str, b: &str) -> bool {
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let common = common_prefix(&ab[i..], &bb[j..]);
+        if i + common == ab.len() && j + common == bb.len() {
+            return true;
+        }
+        // Cut after the last separator of the shared stretch: the words before
+        // the cut are the same on both sides.
+        let mut k = i + common;
+        while !a.is_char_boundary(k) {
+            k -= 1;
+        }
+        if let Some(p) = a[i..k].rfind(|c: char| !c.is_alphanumeric()) {
+            let cut = p + a[i + p..].chars().next().map_or(1, char::len_utf8);
+            i += cut;
+            j += cut;
+            continue;
+        }
+        match (next_word(a, i), next_word(b, j)) {
+            (None, None) => return true,
+            (Some((s, e)), Some((t, f))) if a[s..e] == b[t..f] => {
+                i = e;
+                j = f;
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// True when every word of `before` is still in `after` (as a multiset: repairing
 /// foster-parented text moves words back into their table), except words in
 /// `allowed` (a multiset of words the fixes meant to remove or change).
-fn keeps_text(before: &[String], after: &[String], allowed: &mut BTreeMap<String, usize>) -> bool {
-    let mut have: std::collections::HashMap<&str, isize> = std::collections::HashMap::new();
-    for w in after {
-        *have.entry(w.as_str()).or_default() += 1;
+fn keeps_text(before: &str, after: &str, allowed: &mut BTreeMap<&str, usize>) -> bool {
+    // Most passes move no word at all: the same words in the same order keep
+    // every word, whatever `allowed` holds.
+    if same_words(before, after) {
+        return true;
     }
-    for w in before {
-        let n = have.entry(w.as_str()).or_default();
+    let mut have: HashMap<&str, isize> = HashMap::new();
+    for w in words(after) {
+        *have.entry(w).or_default() += 1;
+    }
+    for w in words(before) {
+        let n = have.entry(w).or_default();
         if *n > 0 {
             *n -= 1;
             continue;
@@ -183,17 +333,17 @@ fn keeps_text(before: &[String], after: &[String], allowed: &mut BTreeMap<String
 }
 
 /// The page before a pass as the guard compares it: its parse-error count and
-/// visible words.
+/// visible text (split into words only when the text after the pass differs).
 struct Before {
     errors: usize,
-    words: Vec<String>,
+    text: String,
 }
 
 impl Before {
     fn of(doc: &Document) -> Self {
         Self {
             errors: doc.parse_errors().len(),
-            words: words(&doc.visible_text()),
+            text: doc.visible_text(),
         }
     }
 
@@ -220,7 +370,7 @@ impl Before {
         let this = Self::of(&doc);
         Ok(Some(Self {
             errors: this.errors.max(plain.errors),
-            words: this.words,
+            text: this.text,
         }))
     }
 }
@@ -254,8 +404,7 @@ fn check_pass(
             }
         }
     }
-    let after_words = words(&after_doc.visible_text());
-    if !keeps_text(&before.words, &after_words, &mut allowed) {
+    if !keeps_text(&before.text, &after_doc.visible_text(), &mut allowed) {
         return Ok(Err("it lost visible text".into()));
     }
     Ok(Ok(()))
@@ -347,8 +496,9 @@ fn regressed_guess(doc: &Document, fixes: &[&Fix], next: &Source) -> Option<Stri
 
 /// A page state the fix loop stood on.
 struct Visit {
-    /// To come back to it.
-    source: Source,
+    /// To come back to it: the page's source, kept (moved, not copied) once the
+    /// loop leaves the state; `None` while the loop stands on it.
+    source: Option<Source>,
     /// Fixes applied when the loop reached it.
     fixed: BTreeMap<&'static str, usize>,
     /// The fixes of the pass that left it, with their diagnostic's start.
@@ -359,9 +509,9 @@ struct Visit {
 }
 
 impl Visit {
-    fn new(source: Source, fixed: BTreeMap<&'static str, usize>) -> Self {
+    fn new(fixed: BTreeMap<&'static str, usize>) -> Self {
         Self {
-            source,
+            source: None,
             fixed,
             took: Vec::new(),
             refused: HashSet::new(),
@@ -420,9 +570,11 @@ pub fn fix_document_with(
     let mut last_lint: Option<Vec<Diagnostic>> = None;
     let mut here = state_hash(doc.source());
     let mut visits: HashMap<u64, Visit> = HashMap::new();
-    visits.insert(here, Visit::new(doc.source().clone(), fixed.clone()));
+    let parts = LintParts::new(rules);
+    visits.insert(here, Visit::new(fixed.clone()));
     for _ in 0..MAX_PASSES {
-        let diags = lint_document_with(&doc, rules, profile);
+        let ctx = Context::new(&doc, profile);
+        let (diags, split) = lint_fixing(&ctx, &parts, rules);
         let Some(visit) = visits.get_mut(&here) else {
             break;
         };
@@ -435,10 +587,14 @@ pub fn fix_document_with(
             .collect();
         if candidates.is_empty() {
             converged = true;
-            last_lint = Some(diags);
+            last_lint = Some(if split {
+                lint_rest(&ctx, &parts, rules, diags)
+            } else {
+                diags
+            });
             break;
         }
-        let before = Before::of(&doc);
+        drop(ctx);
         let (edits, applied) = plan_fixes(doc.text().len(), candidates.iter().map(|(_, f, _)| *f));
         let text = apply_edits(doc.text(), &edits);
         if applied.is_empty() {
@@ -455,6 +611,7 @@ pub fn fix_document_with(
             }
             continue;
         }
+        let before = Before::of(&doc);
         let applied_fixes: Vec<&Fix> = applied.iter().map(|&i| candidates[i].1).collect();
         let new_source = reread(&doc, &applied_fixes, &edits, text);
         let verdict = match regressed_guess(&doc, &applied_fixes, &new_source) {
@@ -514,7 +671,15 @@ pub fn fix_document_with(
                 );
             }
             fixed.clone_from(&back.fixed);
-            doc = Document::parse_with_limits(back.source.clone(), limits)?;
+            // Every state but `here` was left, so it kept its source.
+            let Some(source) = back.source.take() else {
+                break;
+            };
+            let back_doc = Document::parse_with_limits(source, limits)?;
+            let left = std::mem::replace(&mut doc, back_doc);
+            if let Some(visit) = visits.get_mut(&here) {
+                visit.source = Some(left.into_source());
+            }
             here = there;
             continue;
         }
@@ -527,8 +692,11 @@ pub fn fix_document_with(
         for &i in &kept {
             *fixed.entry(candidates[i].0.rule).or_default() += 1;
         }
-        visits.insert(there, Visit::new(next.source().clone(), fixed.clone()));
-        doc = next;
+        visits.insert(there, Visit::new(fixed.clone()));
+        let left = std::mem::replace(&mut doc, next);
+        if let Some(visit) = visits.get_mut(&here) {
+            visit.source = Some(left.into_source());
+        }
         here = there;
     }
     let rejected = visits.remove(&here).map(|v| v.rejected).unwrap_or_default();
@@ -545,4 +713,87 @@ pub fn fix_document_with(
         converged,
         rejected,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fix loop runs rules declared `fix: None` only once it stops
+    /// ([`LintParts`]): such a rule must never propose a fix.
+    #[test]
+    fn rules_without_fixes_propose_none() {
+        let all = rules::all();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut pages = 0;
+        for folder in std::fs::read_dir(dir).unwrap().flatten() {
+            let Ok(files) = std::fs::read_dir(folder.path()) else {
+                continue;
+            };
+            for file in files.flatten() {
+                let path = file.path();
+                if path.extension().is_none_or(|e| e != "html") {
+                    continue;
+                }
+                let Ok(source) = Source::from_bytes(std::fs::read(&path).unwrap(), None) else {
+                    continue;
+                };
+                let Ok(doc) = Document::parse(source) else {
+                    continue;
+                };
+                pages += 1;
+                for d in lint_document_with(&doc, &all, Profile::Document) {
+                    let rule = all.iter().find(|r| r.meta().id == d.rule).unwrap();
+                    assert!(
+                        d.fix.is_none() || rule.meta().fix != crate::rule::FixAvailability::None,
+                        "{}: {} proposes a fix but declares `fix: None`",
+                        path.display(),
+                        d.rule
+                    );
+                }
+            }
+        }
+        assert!(pages > 100, "only {pages} fixture pages");
+    }
+
+    #[test]
+    fn same_words_agrees_with_splitting() {
+        let texts = [
+            "",
+            " ",
+            "a",
+            "ab",
+            "a b",
+            "a  b",
+            " a b ",
+            "ab c",
+            "a bc",
+            "abc",
+            "a\u{a0}b c",
+            "a\u{a0}bc",
+            "caf\u{e9} au lait",
+            "caf\u{e9}au lait",
+            "\u{4e2d}\u{6587}\u{3002}\u{6587}",
+            "\u{4e2d}\u{6587}\u{6587}",
+            "one two three four",
+            "one two three  four",
+            "one two thre four",
+            "one two three four five",
+            "x one two three four",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same_words(a, b), words(a).eq(words(b)), "{a:?} vs {b:?}");
+                let (la, lb) = (
+                    format!("{}{a}", "lead in ".repeat(20)),
+                    format!("{}{b}", "lead in ".repeat(20)),
+                );
+                assert_eq!(
+                    same_words(&la, &lb),
+                    words(&la).eq(words(&lb)),
+                    "{la:?} vs {lb:?}"
+                );
+            }
+        }
+    }
 }

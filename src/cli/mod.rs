@@ -256,7 +256,7 @@ fn process(job: &Job, a: &CheckArgs, color: bool) -> FileReport {
         source,
         outcome,
         bytes: out_bytes,
-    } = match crate::fix_bytes(bytes.clone(), None, settings) {
+    } = match crate::fix_bytes(bytes, None, settings) {
         Ok(f) => f,
         Err(crate::Error::ResourceLimit(e)) => {
             rep.error = Some(format!("resource-limit: page skipped, {e}"));
@@ -289,12 +289,15 @@ fn process(job: &Job, a: &CheckArgs, color: bool) -> FileReport {
         }
         // Show what --fix would leave: the findings on the repaired page.
         rep.diagnostics = outcome.remaining;
-        rep.source = Some(outcome.document.source().clone());
+        rep.source = Some(outcome.document.into_source());
         return rep;
     }
+    // The page as read keeps the input bytes: compare with those rather than
+    // copy the input.
+    let unchanged = source.original_bytes() == Some(out_bytes.as_slice());
     if stdin {
         rep.stdout_doc = Some(out_bytes);
-    } else if out_bytes != bytes {
+    } else if !unchanged {
         if let Err(e) = files::write_atomic(path, &out_bytes) {
             rep.error = Some(format!(
                 "cannot write the fixed file: {e}; the original is unchanged"
@@ -303,7 +306,7 @@ fn process(job: &Job, a: &CheckArgs, color: bool) -> FileReport {
         }
     }
     rep.diagnostics = outcome.remaining;
-    rep.source = Some(outcome.document.source().clone());
+    rep.source = Some(outcome.document.into_source());
     rep
 }
 

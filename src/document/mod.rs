@@ -307,6 +307,12 @@ impl Document {
         &self.source
     }
 
+    /// The page's source, the parsed tree dropped.
+    #[must_use]
+    pub fn into_source(self) -> Source {
+        self.source
+    }
+
     /// The decoded text.
     #[must_use]
     pub fn text(&self) -> &str {

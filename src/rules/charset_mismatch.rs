@@ -154,20 +154,21 @@ fn has_non_ascii(bytes: &[u8]) -> bool {
     bytes.iter().any(|b| !b.is_ascii())
 }
 
-/// Number of well-formed multi-byte UTF-8 sequences in `bytes`.
-fn utf8_sequences(bytes: &[u8]) -> usize {
-    let mut n = 0;
+/// True when `bytes` hold a well-formed multi-byte UTF-8 sequence (stops at
+/// the first one: counting them all cost a pass over every byte of a big page).
+fn has_utf8_sequence(bytes: &[u8]) -> bool {
     let mut rest = bytes;
     loop {
         match std::str::from_utf8(rest) {
-            Ok(s) => return n + s.chars().filter(|c| !c.is_ascii()).count(),
+            Ok(s) => return !s.is_ascii(),
             Err(e) => {
-                let good = &rest[..e.valid_up_to()];
-                n += std::str::from_utf8(good)
-                    .map_or(0, |s| s.chars().filter(|c| !c.is_ascii()).count());
+                // Valid UTF-8 with a non-ASCII byte holds a multi-byte sequence.
+                if !rest[..e.valid_up_to()].is_ascii() {
+                    return true;
+                }
                 let skip = e.valid_up_to() + e.error_len().unwrap_or(1);
                 if skip >= rest.len() {
-                    return n;
+                    return false;
                 }
                 rest = &rest[skip..];
             }
@@ -196,7 +197,7 @@ pub(crate) fn mismatch(doc: &Document) -> Option<Mismatch> {
                     declared,
                     actual: encoding_rs::UTF_8,
                 })
-            } else if std::str::from_utf8(bytes).is_err() && utf8_sequences(bytes) == 0 {
+            } else if std::str::from_utf8(bytes).is_err() && !has_utf8_sequence(bytes) {
                 let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
                 det.feed(bytes, true);
                 let guess = det.guess(None, chardetng::Utf8Detection::Deny);
