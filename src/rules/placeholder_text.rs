@@ -95,14 +95,15 @@ fn bracket_notes(p: &Prose, out: &mut Vec<Diagnostic>) {
 /// Every `needle` (ASCII lowercase) in the run, matched ignoring ASCII case.
 fn literal(p: &Prose, needle: &str, what: &str, out: &mut Vec<Diagnostic>) {
     let lower = |i: usize| p.chars[i].c.to_ascii_lowercase();
-    let needle: Vec<char> = needle.chars().collect();
+    // ASCII: one byte a character.
+    let needle = needle.as_bytes();
     let len = p.chars.len();
     let mut i = 0;
     while i + needle.len() <= len {
         // The first character first: it rules out almost every position cheaply.
-        if lower(i) == needle[0]
+        if lower(i) == char::from(needle[0])
             && (i == 0 || !prose::is_word(lower(i - 1)))
-            && (1..needle.len()).all(|k| lower(i + k) == needle[k])
+            && (1..needle.len()).all(|k| lower(i + k) == char::from(needle[k]))
         {
             report(p, i, i + needle.len(), what, out);
             i += needle.len();
@@ -213,6 +214,39 @@ fn template_fields(p: &Prose, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What a run holds that a search needs to start a match.
+#[derive(Default)]
+#[allow(clippy::struct_excessive_bools)] // four independent facts, not a state
+struct Seen {
+    /// `[`: editor's notes and `[object Object]`.
+    bracket: bool,
+    /// `lo` in any ASCII case: `Lorem ipsum`.
+    lorem: bool,
+    /// `TK`: the newsroom mark.
+    tk: bool,
+    /// `{{` or `%%`: template fields.
+    template: bool,
+}
+
+impl Seen {
+    fn of(p: &Prose) -> Self {
+        let mut seen = Seen::default();
+        let mut prev = '\0';
+        for ch in p.chars.iter() {
+            let c = ch.c;
+            match c {
+                '[' => seen.bracket = true,
+                'o' | 'O' => seen.lorem |= matches!(prev, 'l' | 'L'),
+                'K' => seen.tk |= prev == 'T',
+                '{' | '%' => seen.template |= prev == c,
+                _ => {}
+            }
+            prev = c;
+        }
+        seen
+    }
+}
+
 impl Rule for PlaceholderText {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -221,11 +255,24 @@ impl Rule for PlaceholderText {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         for p in ctx.prose(true) {
-            bracket_notes(p, out);
-            literal(p, "lorem ipsum", "dummy text", out);
-            literal(p, "[object object]", "a script printed an object", out);
-            tk_marks(p, out);
-            template_fields(p, out);
+            // One pass says which of the searches below can match at all: each
+            // needs its opening character (pair) somewhere in the run.
+            let seen = Seen::of(p);
+            if seen.bracket {
+                bracket_notes(p, out);
+            }
+            if seen.lorem {
+                literal(p, "lorem ipsum", "dummy text", out);
+            }
+            if seen.bracket {
+                literal(p, "[object object]", "a script printed an object", out);
+            }
+            if seen.tk {
+                tk_marks(p, out);
+            }
+            if seen.template {
+                template_fields(p, out);
+            }
             // An element whose whole text is what a failed script printed: at
             // most 9 characters between the first and last non-space ones.
             let first = p.chars.iter().position(|c| !c.c.is_whitespace());
