@@ -77,10 +77,7 @@ pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {
             if j < end && (b[j] == b'"' || b[j] == b'\'') {
                 let q = b[j];
                 let vs = j + 1;
-                let ve = b[vs..end]
-                    .iter()
-                    .position(|&c| c == q)
-                    .map_or(end, |p| vs + p);
+                let ve = memchr::memchr(q, &b[vs..end]).map_or(end, |p| vs + p);
                 i = (ve + 1).min(end);
                 (Some(Span::new(vs, ve)), Some(q as char))
             } else {

@@ -153,12 +153,20 @@ fn lex(b: &[u8], span: Span) -> (Vec<Attr>, Vec<Issue>) {
             }
             State::Quoted(q) => {
                 if let Some(a) = attrs.last_mut() {
-                    if c == q {
-                        a.end = i + 1;
-                        state = State::AfterQuoted;
-                    } else if let Some(v) = a.value.as_mut() {
-                        v.end = i + 1;
+                    // Jump to the closing quote (or the tag's end): the value is
+                    // everything before it.
+                    let close = memchr::memchr(q, &b[i..end]).map_or(end, |k| i + k);
+                    if close > i {
+                        if let Some(v) = a.value.as_mut() {
+                            v.end = close;
+                        }
                     }
+                    if close < end {
+                        a.end = close + 1;
+                        state = State::AfterQuoted;
+                    }
+                    i = close + 1;
+                    continue;
                 }
             }
             State::Unquoted => {

@@ -79,15 +79,19 @@ impl Rule for SpaceBeforePunctuation {
         let mut found = Vec::new();
         let mut high = 0;
         for p in ctx.prose(true) {
-            let french = doc.lang(p.run.parent).is_some_and(|l| {
-                l.trim()
-                    .get(..2)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("fr"))
-            });
+            // Looked up (walking the ancestors) only for a run with a finding.
+            let mut french = None;
             for i in 1..p.chars.len() {
                 let Some(from) = finding(p, i) else { continue };
                 let mark = p.chars[i].c;
                 if is_high(mark) {
+                    let french = *french.get_or_insert_with(|| {
+                        doc.lang(p.run.parent).is_some_and(|l| {
+                            l.trim()
+                                .get(..2)
+                                .is_some_and(|s| s.eq_ignore_ascii_case("fr"))
+                        })
+                    });
                     if french {
                         continue;
                     }
