@@ -26,8 +26,9 @@ pub fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
     let Some((&first, rest)) = n.split_first() else {
         return true;
     };
-    h.iter().enumerate().any(|(i, &b)| {
-        b.to_ascii_lowercase() == first
+    // Candidates are the first byte in either case, found with memchr.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h).any(|i| {
+        h[i].to_ascii_lowercase() == first
             && h.get(i + 1..i + n.len())
                 .is_some_and(|w| w.eq_ignore_ascii_case(rest))
     })

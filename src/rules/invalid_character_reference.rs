@@ -123,9 +123,10 @@ pub(crate) fn scan(text: &str, span: Span, attr: Option<&str>, out: &mut Vec<Ref
     let b = text.as_bytes();
     let mut i = span.start;
     while i < span.end {
-        if b[i] != b'&' {
-            i += 1;
-            continue;
+        // Only a `&` starts a reference: jump to the next one.
+        match memchr::memchr(b'&', &b[i..span.end]) {
+            Some(k) => i += k,
+            None => break,
         }
         let amp = i;
         i += 1;

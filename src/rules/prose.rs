@@ -129,17 +129,22 @@ pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
     let mut i = 0;
     let bytes = raw.as_bytes();
     while i < raw.len() {
-        // ASCII other than `&` stands for itself: no reference, one byte.
-        let b = bytes[i];
-        if b.is_ascii() && b != b'&' {
-            out.push(Ch {
+        // ASCII other than `&` stands for itself, one byte a character: copy
+        // the whole stretch in one go.
+        let plain = bytes[i..]
+            .iter()
+            .position(|&b| !b.is_ascii() || b == b'&')
+            .map_or(bytes.len(), |k| i + k);
+        if plain > i {
+            let at = span.start;
+            out.extend(bytes[i..plain].iter().enumerate().map(|(k, &b)| Ch {
                 c: char::from(b),
-                span: Span::new(span.start + i, span.start + i + 1),
-            });
-            i += 1;
+                span: Span::new(at + i + k, at + i + k + 1),
+            }));
+            i = plain;
             continue;
         }
-        if b == b'&' {
+        if bytes[i] == b'&' {
             if let Some((len, chars)) = char_ref(&raw[i..], in_attribute) {
                 let s = Span::new(span.start + i, span.start + i + len);
                 for c in chars.into_iter().flatten() {
