@@ -127,7 +127,10 @@ impl Rule for InvisibleCharacter {
             return;
         }
         for p in ctx.prose(false) {
-            if !p.chars.iter().any(|c| name(c.c).is_some()) {
+            // Each is written 0xE2 0x80/0x81 … or 0xEF 0xBB 0xBF.
+            if !(p.may_hold(text, 0xe2) || p.may_hold(text, 0xef))
+                || !p.chars.iter().any(|c| name(c.c).is_some())
+            {
                 continue;
             }
             let rtl = rtl_lang(doc.lang(p.run.parent)) || p.chars.iter().any(|c| is_rtl(c.c));

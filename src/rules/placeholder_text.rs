@@ -229,7 +229,18 @@ struct Seen {
 }
 
 impl Seen {
-    fn of(p: &Prose) -> Self {
+    fn of(p: &Prose, text: &str) -> Self {
+        if let Some(raw) = p.literal(text) {
+            // The characters are these bytes, and every needle is ASCII: jump
+            // between candidate first bytes, then look at the next.
+            let next_is = |i: usize, want: &[u8]| raw.get(i + 1).is_some_and(|b| want.contains(b));
+            return Seen {
+                bracket: memchr::memchr(b'[', raw).is_some(),
+                lorem: memchr::memchr2_iter(b'l', b'L', raw).any(|i| next_is(i, b"oO")),
+                tk: memchr::memchr_iter(b'T', raw).any(|i| next_is(i, b"K")),
+                template: memchr::memchr2_iter(b'{', b'%', raw).any(|i| next_is(i, &raw[i..=i])),
+            };
+        }
         let mut seen = Seen::default();
         let mut prev = '\0';
         for ch in p.chars.iter() {
@@ -257,7 +268,7 @@ impl Rule for PlaceholderText {
         for p in ctx.prose(true) {
             // One pass says which of the searches below can match at all: each
             // needs its opening character (pair) somewhere in the run.
-            let seen = Seen::of(p);
+            let seen = Seen::of(p, doc.text());
             if seen.bracket {
                 bracket_notes(p, out);
             }
@@ -278,6 +289,13 @@ impl Rule for PlaceholderText {
             let first = p.chars.iter().position(|c| !c.c.is_whitespace());
             let last = p.chars.iter().rposition(|c| !c.c.is_whitespace());
             if first.zip(last).is_none_or(|(a, b)| b - a >= 15) {
+                continue;
+            }
+            // The trimmed text is `chars[a..=b]`: `undefined`, `null` or `NaN`
+            // has 3, 4 or 9 characters and starts with `u`, `n` or `N`.
+            if first.zip(last).is_some_and(|(a, b)| {
+                !matches!(b - a, 2 | 3 | 8) || !matches!(p.chars[a].c, 'u' | 'n' | 'N')
+            }) {
                 continue;
             }
             let text = p.string(0, p.chars.len());

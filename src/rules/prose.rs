@@ -36,6 +36,23 @@ impl Prose {
         Span::new(self.chars[from].span.start, self.chars[to - 1].span.end)
     }
 
+    /// The run's raw bytes (`text` is the page's) when its characters are exactly
+    /// that text: without a `&` no reference was decoded. A byte search on them
+    /// then answers for the characters: a cheap pre-filter.
+    pub(crate) fn literal<'t>(&self, text: &'t str) -> Option<&'t [u8]> {
+        let raw = text
+            .as_bytes()
+            .get(self.run.span.start..self.run.span.end)?;
+        memchr::memchr(b'&', raw).is_none().then_some(raw)
+    }
+
+    /// True when the run may hold a character whose UTF-8 encoding starts with
+    /// `lead` (a non-ASCII lead byte): always when it is not [`Prose::literal`].
+    pub(crate) fn may_hold(&self, text: &str, lead: u8) -> bool {
+        self.literal(text)
+            .is_none_or(|raw| memchr::memchr(lead, raw).is_some())
+    }
+
     /// The character at `i`, if any.
     pub(crate) fn at(&self, i: usize) -> Option<char> {
         self.chars.get(i).map(|c| c.c)

@@ -79,6 +79,15 @@ impl Rule for SpaceBeforePunctuation {
         let mut found = Vec::new();
         let mut high = 0;
         for p in ctx.prose(true) {
+            // Every finding is a mark right after a space: a run whose bytes
+            // have none is passed over.
+            if p.literal(doc.text()).is_some_and(|raw| {
+                !memchr::memchr3_iter(b',', b'.', b':', raw)
+                    .chain(memchr::memchr3_iter(b';', b'!', b'?', raw))
+                    .any(|j| j > 0 && raw[j - 1] == b' ')
+            }) {
+                continue;
+            }
             // Looked up (walking the ancestors) only for a run with a finding.
             let mut french = None;
             for i in 1..p.chars.len() {
