@@ -123,6 +123,9 @@ pub struct Context<'a> {
     /// Every start tag's attributes, lexed once per document (see
     /// [`Context::attributes`]).
     attributes: std::sync::OnceLock<Attributes>,
+    /// Character reference problems, found once per document for the two
+    /// rules that report them.
+    char_refs: std::sync::OnceLock<Vec<crate::rules::invalid_character_reference::RefIssue>>,
 }
 
 /// The lexed attributes of every start tag: token `i`'s are
@@ -142,6 +145,7 @@ impl<'a> Context<'a> {
             debris: std::sync::OnceLock::new(),
             prose: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
             attributes: std::sync::OnceLock::new(),
+            char_refs: std::sync::OnceLock::new(),
         }
     }
 
@@ -187,6 +191,13 @@ impl<'a> Context<'a> {
             .map_or(&[][..], Vec::as_slice);
         self.prose[usize::from(!skip_code)]
             .get_or_init(|| crate::rules::prose::runs(self.doc, skip_code, other).collect())
+    }
+
+    /// Every character reference problem of the page, in source order
+    /// (computed on first use).
+    pub(crate) fn char_ref_issues(&self) -> &[crate::rules::invalid_character_reference::RefIssue] {
+        self.char_refs
+            .get_or_init(|| crate::rules::invalid_character_reference::find(self.doc))
     }
 
     /// Every piece of tag debris in the document (computed on first use).

@@ -47,7 +47,7 @@ declare_rule! {
 }
 
 /// A character reference problem found in raw page text or an attribute value.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum RefIssue {
     /// `&copy 2024`: a named reference decoded without its `;`.
     MissingSemicolon { amp: usize, name_end: usize },
@@ -257,7 +257,7 @@ impl Rule for InvalidCharacterReference {
         let doc = ctx.doc;
         let text = doc.text();
         let id = InvalidCharacterReference::META.id;
-        for issue in find(doc) {
+        for issue in ctx.char_ref_issues().iter().cloned() {
             match issue {
                 RefIssue::MissingSemicolon { amp, name_end } => {
                     let name = escape_for_terminal(&text[amp..name_end]);
