@@ -171,7 +171,7 @@ impl<'a> Context<'a> {
                         .skip(1)
                         .any(|b| b.is_ascii_whitespace() || b == b'/')
                 {
-                    list.extend(crate::document::tag::attributes(text, tok.span));
+                    crate::document::tag::attributes_into(text, tok.span, &mut list);
                 }
             }
             starts.push(list.len());

@@ -37,6 +37,14 @@ pub fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
 /// Lex the attributes of the tag whose text is `text[span]`.
 #[must_use]
 pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {
+    let mut out = Vec::new();
+    attributes_into(text, span, &mut out);
+    out
+}
+
+/// [`attributes`], appended to `out` (one list for many tags, without a
+/// vector for each).
+pub(crate) fn attributes_into(text: &str, span: Span, out: &mut Vec<RawAttr>) {
     let b = text.as_bytes();
     let end = if b.get(span.end.wrapping_sub(1)) == Some(&b'>') {
         span.end - 1
@@ -50,7 +58,6 @@ pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {
     while i < end && !is_ws(b[i]) && b[i] != b'/' {
         i += 1;
     }
-    let mut out = Vec::new();
     loop {
         let ws_start = i;
         while i < end && (is_ws(b[i]) || b[i] == b'/') {
@@ -110,7 +117,6 @@ pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {
             i = name_start + 1;
         }
     }
-    out
 }
 
 fn is_ws(c: u8) -> bool {

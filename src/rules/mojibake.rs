@@ -332,6 +332,10 @@ impl Rule for Mojibake {
         }
         let mut page_wide: Option<bool> = None;
         for p in ctx.prose(true) {
+            // Every lead character (U+00C2..=U+00F4) is written 0xC3 …
+            if !p.may_hold(doc.text(), 0xc3) {
+                continue;
+            }
             let found = find_in_run(p);
             if found.is_empty() {
                 continue;
