@@ -235,7 +235,7 @@ pub(crate) fn find(doc: &Document) -> Vec<RefIssue> {
         if tok.kind == TokenKind::StartTag
             && text
                 .get(tok.span.start..tok.span.end)
-                .is_some_and(|t| t.contains('&'))
+                .is_some_and(|t| memchr::memchr(b'&', t.as_bytes()).is_some())
         {
             for a in tag::attributes(text, tok.span) {
                 if let Some(v) = a.value_span {
