@@ -286,16 +286,21 @@ impl Rule for PlaceholderText {
             }
             // An element whose whole text is what a failed script printed: at
             // most 9 characters between the first and last non-space ones.
-            let first = p.chars.iter().position(|c| !c.c.is_whitespace());
-            let last = p.chars.iter().rposition(|c| !c.c.is_whitespace());
-            if first.zip(last).is_none_or(|(a, b)| b - a >= 15) {
+            // A run of whitespace only is scanned once, not from both ends.
+            let Some(a) = p.chars.iter().position(|c| !c.c.is_whitespace()) else {
+                continue;
+            };
+            let b = p
+                .chars
+                .iter()
+                .rposition(|c| !c.c.is_whitespace())
+                .unwrap_or(a);
+            if b - a >= 15 {
                 continue;
             }
             // The trimmed text is `chars[a..=b]`: `undefined`, `null` or `NaN`
             // has 3, 4 or 9 characters and starts with `u`, `n` or `N`.
-            if first.zip(last).is_some_and(|(a, b)| {
-                !matches!(b - a, 2 | 3 | 8) || !matches!(p.chars[a].c, 'u' | 'n' | 'N')
-            }) {
+            if !matches!(b - a, 2 | 3 | 8) || !matches!(p.chars[a].c, 'u' | 'n' | 'N') {
                 continue;
             }
             let text = p.string(0, p.chars.len());
