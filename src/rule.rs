@@ -120,6 +120,19 @@ pub struct Context<'a> {
     pub(crate) debris: std::sync::OnceLock<Vec<crate::rules::debris::Debris>>,
     /// Prose runs, decoded once per document: `[code skipped, code kept]`.
     pub(crate) prose: [std::sync::OnceLock<Vec<crate::rules::prose::Prose>>; 2],
+    /// Every start tag's attributes, lexed once per document (see
+    /// [`Context::attributes`]).
+    attributes: std::sync::OnceLock<Attributes>,
+    /// Character reference problems, found once per document for the two
+    /// rules that report them.
+    char_refs: std::sync::OnceLock<Vec<crate::rules::invalid_character_reference::RefIssue>>,
+}
+
+/// The lexed attributes of every start tag: token `i`'s are
+/// `list[starts[i]..starts[i + 1]]`.
+struct Attributes {
+    starts: Vec<usize>,
+    list: Vec<crate::document::tag::RawAttr>,
 }
 
 impl<'a> Context<'a> {
@@ -131,6 +144,42 @@ impl<'a> Context<'a> {
             profile,
             debris: std::sync::OnceLock::new(),
             prose: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
+            attributes: std::sync::OnceLock::new(),
+            char_refs: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The attributes of token `token` as written ([`crate::document::tag::attributes`]),
+    /// empty unless it is a start tag (lexed on first use: half a dozen rules
+    /// read them).
+    pub(crate) fn attributes(&self, token: usize) -> &[crate::document::tag::RawAttr] {
+        let a = self.attributes.get_or_init(|| {
+            let text = self.doc.text();
+            let tokens = self.doc.tokens();
+            let mut starts = Vec::with_capacity(tokens.len() + 1);
+            let mut list = Vec::new();
+            for tok in tokens {
+                starts.push(list.len());
+                // Attributes follow whitespace or `/` (WHATWG 13.2.5.32,
+                // 13.2.5.40): a tag without either has none.
+                if tok.kind == crate::document::TokenKind::StartTag
+                    && self
+                        .doc
+                        .source()
+                        .slice(tok.span)
+                        .bytes()
+                        .skip(1)
+                        .any(|b| b.is_ascii_whitespace() || b == b'/')
+                {
+                    crate::document::tag::attributes_into(text, tok.span, &mut list);
+                }
+            }
+            starts.push(list.len());
+            Attributes { starts, list }
+        });
+        match (a.starts.get(token), a.starts.get(token + 1)) {
+            (Some(&from), Some(&to)) => &a.list[from..to],
+            _ => &[],
         }
     }
 
@@ -142,6 +191,13 @@ impl<'a> Context<'a> {
             .map_or(&[][..], Vec::as_slice);
         self.prose[usize::from(!skip_code)]
             .get_or_init(|| crate::rules::prose::runs(self.doc, skip_code, other).collect())
+    }
+
+    /// Every character reference problem of the page, in source order
+    /// (computed on first use).
+    pub(crate) fn char_ref_issues(&self) -> &[crate::rules::invalid_character_reference::RefIssue] {
+        self.char_refs
+            .get_or_init(|| crate::rules::invalid_character_reference::find(self.doc))
     }
 
     /// Every piece of tag debris in the document (computed on first use).

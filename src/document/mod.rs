@@ -210,6 +210,14 @@ fn ancestry_bit(name: &str) -> Option<u64> {
     Some(1 << i)
 }
 
+/// The ancestry bits of `names`, for [`Document::in_mask`]; `None` when one of
+/// them has no bit (ask [`Document::in_element`] instead).
+pub(crate) fn ancestry_mask(names: &[&str]) -> Option<u64> {
+    names
+        .iter()
+        .try_fold(0u64, |m, n| ancestry_bit(n).map(|b| m | b))
+}
+
 /// Ancestry bit: the node's tree is rooted at the document.
 const ROOTED: u64 = 1 << 63;
 
@@ -365,16 +373,21 @@ impl Document {
     #[must_use]
     pub fn in_element(&self, id: Option<NodeId>, names: &[&str]) -> bool {
         let Some(id) = id else { return false };
-        let mask = names
-            .iter()
-            .try_fold(0u64, |m, n| ancestry_bit(n).map(|b| m | b));
-        if let Some(mask) = mask {
+        if let Some(mask) = ancestry_mask(names) {
             return self.ancestry().get(id).is_some_and(|b| b & mask != 0);
         }
         Some(id).is_some_and(|id| {
             self.self_and_ancestors(id)
                 .any(|e| names.contains(&e.name()))
         })
+    }
+
+    /// True when `id` is, or is inside, an element whose ancestry bit is in
+    /// `mask` (from [`ancestry_mask`]): [`Document::in_element`] without
+    /// matching the names again on every call.
+    #[must_use]
+    pub(crate) fn in_mask(&self, id: NodeId, mask: u64) -> bool {
+        self.ancestry().get(id).is_some_and(|b| b & mask != 0)
     }
 
     /// The nearest `lang` attribute on `id` or its ancestors.

@@ -26,8 +26,9 @@ pub fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
     let Some((&first, rest)) = n.split_first() else {
         return true;
     };
-    h.iter().enumerate().any(|(i, &b)| {
-        b.to_ascii_lowercase() == first
+    // Candidates are the first byte in either case, found with memchr.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h).any(|i| {
+        h[i].to_ascii_lowercase() == first
             && h.get(i + 1..i + n.len())
                 .is_some_and(|w| w.eq_ignore_ascii_case(rest))
     })
@@ -36,6 +37,14 @@ pub fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
 /// Lex the attributes of the tag whose text is `text[span]`.
 #[must_use]
 pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {
+    let mut out = Vec::new();
+    attributes_into(text, span, &mut out);
+    out
+}
+
+/// [`attributes`], appended to `out` (one list for many tags, without a
+/// vector for each).
+pub(crate) fn attributes_into(text: &str, span: Span, out: &mut Vec<RawAttr>) {
     let b = text.as_bytes();
     let end = if b.get(span.end.wrapping_sub(1)) == Some(&b'>') {
         span.end - 1
@@ -49,7 +58,6 @@ pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {
     while i < end && !is_ws(b[i]) && b[i] != b'/' {
         i += 1;
     }
-    let mut out = Vec::new();
     loop {
         let ws_start = i;
         while i < end && (is_ws(b[i]) || b[i] == b'/') {
@@ -77,10 +85,7 @@ pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {
             if j < end && (b[j] == b'"' || b[j] == b'\'') {
                 let q = b[j];
                 let vs = j + 1;
-                let ve = b[vs..end]
-                    .iter()
-                    .position(|&c| c == q)
-                    .map_or(end, |p| vs + p);
+                let ve = memchr::memchr(q, &b[vs..end]).map_or(end, |p| vs + p);
                 i = (ve + 1).min(end);
                 (Some(Span::new(vs, ve)), Some(q as char))
             } else {
@@ -112,7 +117,6 @@ pub fn attributes(text: &str, span: Span) -> Vec<RawAttr> {
             i = name_start + 1;
         }
     }
-    out
 }
 
 fn is_ws(c: u8) -> bool {

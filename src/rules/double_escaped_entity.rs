@@ -45,12 +45,16 @@ fn skip_attribute(name: &str) -> bool {
     n.starts_with("data-") || n.starts_with("on") || n == "style" || n == "srcdoc" || n == "value"
 }
 
+/// Finds `&amp;`, built once.
+static AMP: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("&amp;"));
+
 /// The double-escaped references in `raw`: for each, the offset of its `&amp;`
 /// and the length of the whole `&amp;…;` (extra `amp;` layers included).
 fn find(raw: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
-    while let Some(p) = raw[i..].find("&amp;") {
+    while let Some(p) = AMP.find(&raw.as_bytes()[i..]) {
         let at = i + p;
         let mut j = at + "&amp;".len();
         while raw[j..].starts_with("amp;") {
@@ -58,7 +62,14 @@ fn find(raw: &str) -> Vec<(usize, usize)> {
         }
         // The reference the escapes hide, written with its own `&`: complete only
         // with its `;`.
-        let hidden = format!("&{}", &raw[j..]);
+        // `char_ref` reads the name or digits and the byte after them: copy
+        // only that much (`#`, letters, digits and `;`), not the rest of the run.
+        let tail = &raw[j..];
+        let keep = tail
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'#' || b == b';'))
+            .unwrap_or(tail.len());
+        let hidden = format!("&{}", &tail[..keep]);
         let hidden_len = prose::char_ref(&hidden, false)
             .map(|(len, _)| len)
             .filter(|&len| hidden.as_bytes()[len - 1] == b';');
@@ -90,7 +101,7 @@ impl Rule for DoubleEscapedEntity {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
-        if !text.contains("&amp;") {
+        if AMP.find(text.as_bytes()).is_none() {
             return;
         }
         let mut report = |span: Span, place: &str| {
@@ -112,10 +123,10 @@ impl Rule for DoubleEscapedEntity {
             );
         };
         for run in doc.text_runs() {
-            if !prose::is_prose(doc, run.parent, true) {
+            let raw = &text[run.span.start..run.span.end];
+            if AMP.find(raw.as_bytes()).is_none() || !prose::is_prose(doc, run.parent, true) {
                 continue;
             }
-            let raw = &text[run.span.start..run.span.end];
             for (at, len) in find(raw) {
                 report(
                     Span::new(run.span.start + at, run.span.start + at + len),
@@ -125,7 +136,9 @@ impl Rule for DoubleEscapedEntity {
         }
         for tok in doc.tokens() {
             if tok.kind != TokenKind::StartTag
-                || !text[tok.span.start..tok.span.end].contains("&amp;")
+                || AMP
+                    .find(&text.as_bytes()[tok.span.start..tok.span.end])
+                    .is_none()
             {
                 continue;
             }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::document::{tag, TokenKind};
+use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 
@@ -40,25 +40,17 @@ impl Rule for DuplicateAttribute {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        for tok in doc.tokens() {
+        // Names compared ignoring ASCII case, without a lowercased copy each.
+        let mut seen: Vec<&str> = Vec::new();
+        for (t, tok) in doc.tokens().iter().enumerate() {
             if tok.kind != TokenKind::StartTag {
                 continue;
             }
-            // Attributes are separated by any whitespace or `/` (WHATWG 13.2.5.32,
-            // 13.2.5.40), so a tag without either has at most one attribute.
-            let raw = doc.source().slice(tok.span);
-            if !raw
-                .bytes()
-                .skip(1)
-                .any(|b| b.is_ascii_whitespace() || b == b'/')
-            {
-                continue;
-            }
-            let attrs = tag::attributes(doc.text(), tok.span);
-            let mut seen: Vec<String> = Vec::new();
+            let attrs = ctx.attributes(t);
+            seen.clear();
             for a in attrs {
-                let name = a.name.to_ascii_lowercase();
-                if seen.contains(&name) {
+                if seen.iter().any(|s| s.eq_ignore_ascii_case(&a.name)) {
+                    let name = a.name.to_ascii_lowercase();
                     out.push(
                         Diagnostic::new(
                             DuplicateAttribute::META.id,
@@ -68,7 +60,7 @@ impl Rule for DuplicateAttribute {
                         .with_fix("Remove the duplicate attribute", Fix::safe(vec![Edit::deletion(a.full_span)])),
                     );
                 } else {
-                    seen.push(name);
+                    seen.push(&a.name);
                 }
             }
         }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::document::{tag, TokenKind};
+use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 
@@ -212,6 +212,10 @@ const EVENTS: &[&str] = &[
 /// `on` + an event name, matched without case: `onclick`, `onError`. A made-up
 /// attribute that merely starts with `on` (`ontheio`, `only`) is not a handler.
 pub(crate) fn is_event_handler(name: &str) -> bool {
+    // Most names do not start with `on`: no lowercased copy for them.
+    if !name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")) {
+        return false;
+    }
     let n = name.to_ascii_lowercase();
     n.strip_prefix("on")
         .is_some_and(|event| EVENTS.binary_search(&event).is_ok())
@@ -224,16 +228,11 @@ impl Rule for EventHandlerAttribute {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        let text = doc.text();
-        for tok in doc.tokens() {
+        for (t, tok) in doc.tokens().iter().enumerate() {
             if tok.kind != TokenKind::StartTag {
                 continue;
             }
-            let raw = &text[tok.span.start..tok.span.end];
-            if !tag::contains_ignore_ascii_case(raw, "on") {
-                continue;
-            }
-            for a in tag::attributes(text, tok.span) {
+            for a in ctx.attributes(t) {
                 if !is_event_handler(&a.name) {
                     continue;
                 }

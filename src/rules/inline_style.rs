@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::document::{tag, TokenKind};
+use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 
@@ -43,14 +43,11 @@ impl Rule for InlineStyle {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        let text = doc.text();
-        for tok in doc.tokens() {
-            if tok.kind != TokenKind::StartTag
-                || !tag::contains_ignore_ascii_case(&text[tok.span.start..tok.span.end], "style")
-            {
+        for (t, tok) in doc.tokens().iter().enumerate() {
+            if tok.kind != TokenKind::StartTag {
                 continue;
             }
-            for a in tag::attributes(text, tok.span) {
+            for a in ctx.attributes(t) {
                 if !a.name.eq_ignore_ascii_case("style") {
                     continue;
                 }

@@ -47,7 +47,7 @@ declare_rule! {
 }
 
 /// A character reference problem found in raw page text or an attribute value.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum RefIssue {
     /// `&copy 2024`: a named reference decoded without its `;`.
     MissingSemicolon { amp: usize, name_end: usize },
@@ -123,9 +123,10 @@ pub(crate) fn scan(text: &str, span: Span, attr: Option<&str>, out: &mut Vec<Ref
     let b = text.as_bytes();
     let mut i = span.start;
     while i < span.end {
-        if b[i] != b'&' {
-            i += 1;
-            continue;
+        // Only a `&` starts a reference: jump to the next one.
+        match memchr::memchr(b'&', &b[i..span.end]) {
+            Some(k) => i += k,
+            None => break,
         }
         let amp = i;
         i += 1;
@@ -234,7 +235,7 @@ pub(crate) fn find(doc: &Document) -> Vec<RefIssue> {
         if tok.kind == TokenKind::StartTag
             && text
                 .get(tok.span.start..tok.span.end)
-                .is_some_and(|t| t.contains('&'))
+                .is_some_and(|t| memchr::memchr(b'&', t.as_bytes()).is_some())
         {
             for a in tag::attributes(text, tok.span) {
                 if let Some(v) = a.value_span {
@@ -256,7 +257,7 @@ impl Rule for InvalidCharacterReference {
         let doc = ctx.doc;
         let text = doc.text();
         let id = InvalidCharacterReference::META.id;
-        for issue in find(doc) {
+        for issue in ctx.char_ref_issues().iter().cloned() {
             match issue {
                 RefIssue::MissingSemicolon { amp, name_end } => {
                     let name = escape_for_terminal(&text[amp..name_end]);

@@ -65,6 +65,17 @@ fn name(c: char) -> Option<&'static str> {
     })
 }
 
+/// True when the bytes may hold a character [`name`] knows: each is written
+/// 0xE2 0x80 0x8B/0x8E/0x8F/0xAA..=0xAE, 0xE2 0x81 0xA6..=0xA9 or 0xEF 0xBB 0xBF.
+fn may_be_invisible(raw: &[u8]) -> bool {
+    memchr::memchr2_iter(0xe2, 0xef, raw).any(|i| match (raw.get(i + 1..i + 3), raw[i]) {
+        (Some(&[0x80, c]), 0xe2) => matches!(c, 0x8b | 0x8e | 0x8f | 0xaa..=0xae),
+        (Some(&[0x81, c]), 0xe2) => matches!(c, 0xa6..=0xa9),
+        (Some(&[0xbb, 0xbf]), 0xef) => true,
+        _ => false,
+    })
+}
+
 fn is_bidi(c: char) -> bool {
     !matches!(c, '\u{200b}' | '\u{feff}')
 }
@@ -127,7 +138,9 @@ impl Rule for InvisibleCharacter {
             return;
         }
         for p in ctx.prose(false) {
-            if !p.chars.iter().any(|c| name(c.c).is_some()) {
+            if p.literal(text).is_some_and(|raw| !may_be_invisible(raw))
+                || !p.chars.iter().any(|c| name(c.c).is_some())
+            {
                 continue;
             }
             let rtl = rtl_lang(doc.lang(p.run.parent)) || p.chars.iter().any(|c| is_rtl(c.c));

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
-use crate::document::{tag, TokenKind};
+use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::prose;
@@ -60,26 +60,20 @@ impl Rule for JavascriptUrl {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
-        for tok in doc.tokens() {
-            // A finding's value starts with a literal `j`/`J` or a reference's
-            // `&` (see below): a tag with neither byte has none to find.
-            if tok.kind != TokenKind::StartTag
-                || !text
-                    .get(tok.span.start..tok.span.end)
-                    .is_some_and(|t| t.bytes().any(|b| matches!(b, b'j' | b'J' | b'&')))
-            {
+        for (t, tok) in doc.tokens().iter().enumerate() {
+            if tok.kind != TokenKind::StartTag {
                 continue;
             }
-            for a in tag::attributes(text, tok.span) {
-                let name = a.name.to_ascii_lowercase();
+            for a in ctx.attributes(t) {
                 let Some(v) = a.value_span else { continue };
-                if !URL_ATTRIBUTES.contains(&name.as_str()) {
-                    continue;
-                }
                 // Decoded and trimmed, the value starts with `j`: written as a
                 // literal `j`/`J` or as a reference, after bytes up to a space.
                 let first = text[v.start..v.end].bytes().find(|&b| b > b' ');
                 if !matches!(first, Some(b'j' | b'J' | b'&')) {
+                    continue;
+                }
+                let name = a.name.to_ascii_lowercase();
+                if !URL_ATTRIBUTES.contains(&name.as_str()) {
                     continue;
                 }
                 let value: String = prose::decode(text, v, true).iter().map(|c| c.c).collect();

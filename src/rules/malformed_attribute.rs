@@ -75,15 +75,16 @@ fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
-/// Lex the attributes of the tag `text[span]` like the tokenizer does.
-fn lex(b: &[u8], span: Span) -> (Vec<Attr>, Vec<Issue>) {
+/// Lex the attributes of the tag `text[span]` like the tokenizer does, into
+/// `attrs` and `issues` (cleared first: one pair of buffers serves every tag).
+fn lex(b: &[u8], span: Span, attrs: &mut Vec<Attr>, issues: &mut Vec<Issue>) {
+    attrs.clear();
+    issues.clear();
     let end = span.end.saturating_sub(1);
     let mut i = span.start + 1;
     while i < end && !is_ws(b[i]) && b[i] != b'/' {
         i += 1;
     }
-    let mut attrs: Vec<Attr> = Vec::new();
-    let mut issues = Vec::new();
     let mut state = State::BeforeName;
     let mut lead = i;
     while i < end {
@@ -153,12 +154,20 @@ fn lex(b: &[u8], span: Span) -> (Vec<Attr>, Vec<Issue>) {
             }
             State::Quoted(q) => {
                 if let Some(a) = attrs.last_mut() {
-                    if c == q {
-                        a.end = i + 1;
-                        state = State::AfterQuoted;
-                    } else if let Some(v) = a.value.as_mut() {
-                        v.end = i + 1;
+                    // Jump to the closing quote (or the tag's end): the value is
+                    // everything before it.
+                    let close = memchr::memchr(q, &b[i..end]).map_or(end, |k| i + k);
+                    if close > i {
+                        if let Some(v) = a.value.as_mut() {
+                            v.end = close;
+                        }
                     }
+                    if close < end {
+                        a.end = close + 1;
+                        state = State::AfterQuoted;
+                    }
+                    i = close + 1;
+                    continue;
                 }
             }
             State::Unquoted => {
@@ -196,7 +205,6 @@ fn lex(b: &[u8], span: Span) -> (Vec<Attr>, Vec<Issue>) {
         }
         i += 1;
     }
-    (attrs, issues)
 }
 
 /// An attribute name a human meant: letters, digits, `-`, `_`, `:`, `.`.
@@ -217,6 +225,7 @@ impl Rule for MalformedAttribute {
         let text = doc.text();
         let b = text.as_bytes();
         let id = MalformedAttribute::META.id;
+        let (mut attrs, mut issues) = (Vec::new(), Vec::new());
         for tok in doc.tokens() {
             if tok.kind != TokenKind::StartTag || !text[tok.span.start..].starts_with('<') {
                 continue;
@@ -225,7 +234,7 @@ impl Rule for MalformedAttribute {
                 continue;
             }
             let tag_end = tok.span.end - 1;
-            let (attrs, issues) = lex(b, tok.span);
+            lex(b, tok.span, &mut attrs, &mut issues);
             let mut done_upto = 0;
             // A quoted value followed by more text without `=` up to the last quote
             // of the tag: the value's own quotes cut it short (`title="a "b" c"`).

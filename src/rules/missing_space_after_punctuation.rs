@@ -171,7 +171,10 @@ impl Rule for MissingSpaceAfterPunctuation {
         for p in ctx.prose(true) {
             for i in 1..p.chars.len().saturating_sub(1) {
                 let mark = p.chars[i].c;
-                if mark != '.' && mark != ',' {
+                // Either case needs a word right after the mark (a capitalised
+                // one after a period, a lowercase one after a comma): most
+                // marks are followed by a space and go no further.
+                if mark != '.' && mark != ',' || !p.at(i + 1).is_some_and(char::is_alphabetic) {
                     continue;
                 }
                 let (ts, te) = token(p, i);

@@ -17,7 +17,7 @@ mod event_handler_attribute;
 mod foster_parented_content;
 mod inline_script;
 mod inline_style;
-mod invalid_character_reference;
+pub(crate) mod invalid_character_reference;
 mod invalid_nesting;
 mod invisible_character;
 mod javascript_url;

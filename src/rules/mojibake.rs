@@ -322,11 +322,20 @@ impl Rule for Mojibake {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        if !doc.text().chars().any(|c| matches!(c as u32, 0xc2..=0xf4)) {
+        // U+00C2..=U+00F4 is written 0xC3 0x82..=0xB4 in UTF-8: a byte search
+        // instead of decoding every character of the page.
+        let b = doc.text().as_bytes();
+        if !memchr::memchr_iter(0xc3, b)
+            .any(|i| b.get(i + 1).is_some_and(|n| (0x82..=0xb4).contains(n)))
+        {
             return;
         }
         let mut page_wide: Option<bool> = None;
         for p in ctx.prose(true) {
+            // Every lead character (U+00C2..=U+00F4) is written 0xC3 …
+            if !p.may_hold(doc.text(), 0xc3) {
+                continue;
+            }
             let found = find_in_run(p);
             if found.is_empty() {
                 continue;

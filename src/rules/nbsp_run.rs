@@ -46,6 +46,10 @@ impl Rule for NbspRun {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for p in ctx.prose(true) {
+            // U+00A0 is written 0xC2 0xA0.
+            if !p.may_hold(ctx.doc.text(), 0xc2) {
+                continue;
+            }
             let n = p.chars.len();
             let mut i = 0;
             while i < n {

@@ -95,14 +95,15 @@ fn bracket_notes(p: &Prose, out: &mut Vec<Diagnostic>) {
 /// Every `needle` (ASCII lowercase) in the run, matched ignoring ASCII case.
 fn literal(p: &Prose, needle: &str, what: &str, out: &mut Vec<Diagnostic>) {
     let lower = |i: usize| p.chars[i].c.to_ascii_lowercase();
-    let needle: Vec<char> = needle.chars().collect();
+    // ASCII: one byte a character.
+    let needle = needle.as_bytes();
     let len = p.chars.len();
     let mut i = 0;
     while i + needle.len() <= len {
         // The first character first: it rules out almost every position cheaply.
-        if lower(i) == needle[0]
+        if lower(i) == char::from(needle[0])
             && (i == 0 || !prose::is_word(lower(i - 1)))
-            && (1..needle.len()).all(|k| lower(i + k) == needle[k])
+            && (1..needle.len()).all(|k| lower(i + k) == char::from(needle[k]))
         {
             report(p, i, i + needle.len(), what, out);
             i += needle.len();
@@ -213,6 +214,50 @@ fn template_fields(p: &Prose, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What a run holds that a search needs to start a match.
+#[derive(Default)]
+#[allow(clippy::struct_excessive_bools)] // four independent facts, not a state
+struct Seen {
+    /// `[`: editor's notes and `[object Object]`.
+    bracket: bool,
+    /// `lo` in any ASCII case: `Lorem ipsum`.
+    lorem: bool,
+    /// `TK`: the newsroom mark.
+    tk: bool,
+    /// `{{` or `%%`: template fields.
+    template: bool,
+}
+
+impl Seen {
+    fn of(p: &Prose, text: &str) -> Self {
+        if let Some(raw) = p.literal(text) {
+            // The characters are these bytes, and every needle is ASCII: jump
+            // between candidate first bytes, then look at the next.
+            let next_is = |i: usize, want: &[u8]| raw.get(i + 1).is_some_and(|b| want.contains(b));
+            return Seen {
+                bracket: memchr::memchr(b'[', raw).is_some(),
+                lorem: memchr::memchr2_iter(b'l', b'L', raw).any(|i| next_is(i, b"oO")),
+                tk: memchr::memchr_iter(b'T', raw).any(|i| next_is(i, b"K")),
+                template: memchr::memchr2_iter(b'{', b'%', raw).any(|i| next_is(i, &raw[i..=i])),
+            };
+        }
+        let mut seen = Seen::default();
+        let mut prev = '\0';
+        for ch in p.chars.iter() {
+            let c = ch.c;
+            match c {
+                '[' => seen.bracket = true,
+                'o' | 'O' => seen.lorem |= matches!(prev, 'l' | 'L'),
+                'K' => seen.tk |= prev == 'T',
+                '{' | '%' => seen.template |= prev == c,
+                _ => {}
+            }
+            prev = c;
+        }
+        seen
+    }
+}
+
 impl Rule for PlaceholderText {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -221,16 +266,41 @@ impl Rule for PlaceholderText {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         for p in ctx.prose(true) {
-            bracket_notes(p, out);
-            literal(p, "lorem ipsum", "dummy text", out);
-            literal(p, "[object object]", "a script printed an object", out);
-            tk_marks(p, out);
-            template_fields(p, out);
+            // One pass says which of the searches below can match at all: each
+            // needs its opening character (pair) somewhere in the run.
+            let seen = Seen::of(p, doc.text());
+            if seen.bracket {
+                bracket_notes(p, out);
+            }
+            if seen.lorem {
+                literal(p, "lorem ipsum", "dummy text", out);
+            }
+            if seen.bracket {
+                literal(p, "[object object]", "a script printed an object", out);
+            }
+            if seen.tk {
+                tk_marks(p, out);
+            }
+            if seen.template {
+                template_fields(p, out);
+            }
             // An element whose whole text is what a failed script printed: at
             // most 9 characters between the first and last non-space ones.
-            let first = p.chars.iter().position(|c| !c.c.is_whitespace());
-            let last = p.chars.iter().rposition(|c| !c.c.is_whitespace());
-            if first.zip(last).is_none_or(|(a, b)| b - a >= 15) {
+            // A run of whitespace only is scanned once, not from both ends.
+            let Some(a) = p.chars.iter().position(|c| !c.c.is_whitespace()) else {
+                continue;
+            };
+            let b = p
+                .chars
+                .iter()
+                .rposition(|c| !c.c.is_whitespace())
+                .unwrap_or(a);
+            if b - a >= 15 {
+                continue;
+            }
+            // The trimmed text is `chars[a..=b]`: `undefined`, `null` or `NaN`
+            // has 3, 4 or 9 characters and starts with `u`, `n` or `N`.
+            if !matches!(b - a, 2 | 3 | 8) || !matches!(p.chars[a].c, 'u' | 'n' | 'N') {
                 continue;
             }
             let text = p.string(0, p.chars.len());

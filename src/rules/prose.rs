@@ -3,7 +3,7 @@
 //! keeping the span of the raw source it came from, so a rule can match on what a
 //! reader sees and still edit the exact bytes.
 
-use crate::document::{Document, NodeId, TextRun, DOCUMENT};
+use crate::document::{ancestry_mask, Document, NodeId, TextRun, DOCUMENT};
 use crate::rules::html;
 use crate::source::Span;
 
@@ -34,6 +34,23 @@ impl Prose {
     /// The raw span of `chars[from..to]` (`to > from`).
     pub(crate) fn span(&self, from: usize, to: usize) -> Span {
         Span::new(self.chars[from].span.start, self.chars[to - 1].span.end)
+    }
+
+    /// The run's raw bytes (`text` is the page's) when its characters are exactly
+    /// that text: without a `&` no reference was decoded. A byte search on them
+    /// then answers for the characters: a cheap pre-filter.
+    pub(crate) fn literal<'t>(&self, text: &'t str) -> Option<&'t [u8]> {
+        let raw = text
+            .as_bytes()
+            .get(self.run.span.start..self.run.span.end)?;
+        memchr::memchr(b'&', raw).is_none().then_some(raw)
+    }
+
+    /// True when the run may hold a character whose UTF-8 encoding starts with
+    /// `lead` (a non-ASCII lead byte): always when it is not [`Prose::literal`].
+    pub(crate) fn may_hold(&self, text: &str, lead: u8) -> bool {
+        self.literal(text)
+            .is_none_or(|raw| memchr::memchr(lead, raw).is_some())
     }
 
     /// The character at `i`, if any.
@@ -78,11 +95,18 @@ pub(crate) fn in_template(doc: &Document, id: NodeId) -> bool {
 /// True when the text under `parent` is prose: not in the head, a raw-text
 /// element or a template, and (with `skip_code`) not in code.
 pub(crate) fn is_prose(doc: &Document, parent: Option<NodeId>, skip_code: bool) -> bool {
+    // The names' ancestry bits, matched once, not once a run.
+    static MASKS: std::sync::LazyLock<(Option<u64>, Option<u64>)> =
+        std::sync::LazyLock::new(|| (ancestry_mask(NOT_PROSE), ancestry_mask(CODE)));
+    let in_any = |id: NodeId, mask: Option<u64>, names: &[&str]| match mask {
+        Some(m) => doc.in_mask(id, m),
+        None => doc.in_element(Some(id), names),
+    };
     let Some(id) = parent else { return false };
-    if id == DOCUMENT || in_template(doc, id) || doc.in_element(Some(id), NOT_PROSE) {
+    if id == DOCUMENT || in_template(doc, id) || in_any(id, MASKS.0, NOT_PROSE) {
         return false;
     }
-    !(skip_code && doc.in_element(Some(id), CODE))
+    !(skip_code && in_any(id, MASKS.1, CODE))
 }
 
 /// Every prose run of the page, decoded; code skipped when `skip_code`. Runs
@@ -120,8 +144,24 @@ pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
     let raw = text.get(span.start..span.end).unwrap_or("");
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
+    let bytes = raw.as_bytes();
     while i < raw.len() {
-        if raw.as_bytes()[i] == b'&' {
+        // ASCII other than `&` stands for itself, one byte a character: copy
+        // the whole stretch in one go.
+        let plain = bytes[i..]
+            .iter()
+            .position(|&b| !b.is_ascii() || b == b'&')
+            .map_or(bytes.len(), |k| i + k);
+        if plain > i {
+            let at = span.start;
+            out.extend(bytes[i..plain].iter().enumerate().map(|(k, &b)| Ch {
+                c: char::from(b),
+                span: Span::new(at + i + k, at + i + k + 1),
+            }));
+            i = plain;
+            continue;
+        }
+        if bytes[i] == b'&' {
             if let Some((len, chars)) = char_ref(&raw[i..], in_attribute) {
                 let s = Span::new(span.start + i, span.start + i + len);
                 for c in chars.into_iter().flatten() {

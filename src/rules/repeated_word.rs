@@ -97,6 +97,21 @@ impl Rule for RepeatedWord {
                 if !between_spaces || glued(p.before(a)) || glued(p.at(d)) {
                     continue;
                 }
+                // Cheap rejections first, each implied by a test below: most
+                // neighbouring words differ, and most are ASCII.
+                if p.at(c).is_some_and(char::is_uppercase) {
+                    continue;
+                }
+                let (c1, c2) = (&p.chars[a..b], &p.chars[c..d]);
+                if c1.iter().chain(c2).all(|ch| ch.c.is_ascii())
+                    && (c1.len() != c2.len()
+                        || !c1
+                            .iter()
+                            .zip(c2)
+                            .all(|(x, y)| x.c.eq_ignore_ascii_case(&y.c)))
+                {
+                    continue;
+                }
                 let w1 = p.string(a, b);
                 let w2 = p.string(c, d);
                 if w1.to_lowercase() != w2.to_lowercase()

@@ -79,15 +79,28 @@ impl Rule for SpaceBeforePunctuation {
         let mut found = Vec::new();
         let mut high = 0;
         for p in ctx.prose(true) {
-            let french = doc.lang(p.run.parent).is_some_and(|l| {
-                l.trim()
-                    .get(..2)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("fr"))
-            });
+            // Every finding is a mark right after a space: a run whose bytes
+            // have none is passed over.
+            if p.literal(doc.text()).is_some_and(|raw| {
+                !memchr::memchr3_iter(b',', b'.', b':', raw)
+                    .chain(memchr::memchr3_iter(b';', b'!', b'?', raw))
+                    .any(|j| j > 0 && raw[j - 1] == b' ')
+            }) {
+                continue;
+            }
+            // Looked up (walking the ancestors) only for a run with a finding.
+            let mut french = None;
             for i in 1..p.chars.len() {
                 let Some(from) = finding(p, i) else { continue };
                 let mark = p.chars[i].c;
                 if is_high(mark) {
+                    let french = *french.get_or_insert_with(|| {
+                        doc.lang(p.run.parent).is_some_and(|l| {
+                            l.trim()
+                                .get(..2)
+                                .is_some_and(|s| s.eq_ignore_ascii_case("fr"))
+                        })
+                    });
                     if french {
                         continue;
                     }

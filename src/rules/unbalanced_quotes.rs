@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::document::{Document, NodeId};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::prose::{self, Ch};
+use crate::rules::prose::{self, Ch, Prose};
 use crate::source::Span;
 
 declare_rule! {
@@ -195,17 +195,44 @@ impl Rule for UnbalancedQuotes {
         let mut block: Option<NodeId> = None;
         let mut chars: Vec<Ch> = Vec::new();
         let mut carry = false;
+        // The current block's runs, gathered into `chars` only when one of them
+        // holds a curly quote: a block without any leaves `carry` as it is.
+        let mut runs: Vec<&Prose> = Vec::new();
+        let mut quoted = false;
+        let mut check = |runs: &[&Prose], carry: bool| {
+            chars.clear();
+            for p in runs {
+                chars.extend_from_slice(&p.chars);
+            }
+            check_block(&chars, carry, &mut findings)
+        };
+        let text = doc.text();
+        // Neighbouring runs often share a parent, and so a block.
+        let mut last: Option<(Option<NodeId>, Option<NodeId>)> = None;
         for p in ctx.prose(true) {
-            let b = p.run.parent.and_then(|id| prose::block_of(doc, id));
-            if b != block && !chars.is_empty() {
-                carry = check_block(&chars, carry, &mut findings);
-                chars.clear();
+            let b = match last {
+                Some((parent, b)) if parent == p.run.parent => b,
+                _ => p.run.parent.and_then(|id| prose::block_of(doc, id)),
+            };
+            last = Some((p.run.parent, b));
+            if b != block && !runs.is_empty() {
+                if quoted {
+                    carry = check(&runs, carry);
+                }
+                runs.clear();
+                quoted = false;
             }
             block = b;
-            chars.extend_from_slice(&p.chars);
+            // Each quote is written 0xE2 0x80 0x9C..=0x9E.
+            quoted = quoted
+                || p.may_hold(text, 0xe2)
+                    && p.chars
+                        .iter()
+                        .any(|c| matches!(c.c, OPEN | CLOSE | LOW_OPEN));
+            runs.push(p);
         }
-        if !chars.is_empty() {
-            check_block(&chars, carry, &mut findings);
+        if !runs.is_empty() && quoted {
+            check(&runs, carry);
         }
         for f in findings {
             out.push(Diagnostic::new(

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::invalid_character_reference::{find, RefIssue};
+use crate::rules::invalid_character_reference::RefIssue;
 use crate::source::Span;
 
 declare_rule! {
@@ -49,7 +49,7 @@ impl Rule for UnescapedAmpersand {
         let doc = ctx.doc;
         let text = doc.text();
         let id = UnescapedAmpersand::META.id;
-        for issue in find(doc) {
+        for issue in ctx.char_ref_issues().iter().cloned() {
             let amp = issue.amp();
             let (shown_end, msg, safe) = match issue {
                 RefIssue::UnknownNamed { end, .. } => {

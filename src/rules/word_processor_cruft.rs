@@ -104,6 +104,10 @@ fn is_office_comment(raw: &str) -> bool {
     lower == "<![endif]>" || (lower.starts_with("<![if !support") && lower.ends_with("]>"))
 }
 
+/// Finds `Mso` (a Word class), built once.
+static MSO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("Mso"));
+
 impl Rule for WordProcessorCruft {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -126,7 +130,8 @@ impl Rule for WordProcessorCruft {
                     );
                 }
                 TokenKind::StartTag
-                    if raw.contains("Mso") || tag::contains_ignore_ascii_case(raw, "mso-") =>
+                    if MSO.find(raw.as_bytes()).is_some()
+                        || tag::contains_ignore_ascii_case(raw, "mso-") =>
                 {
                     for a in tag::attributes(text, tok.span) {
                         let Some(v) = a.value_span else { continue };
