@@ -8,7 +8,7 @@
 #   scripts/outputs.sh /tmp/tagmend-before /tmp/a && scripts/outputs.sh target/release/tagmend /tmp/b && diff -r /tmp/a /tmp/b
 set -u
 cd "$(dirname "$0")/.."
-bin=$(realpath "$1"); out=$2; corpus=${3:-../shared/corpus/articles}
+bin=$(realpath "$1"); out=$2; corpus=$(realpath "${3:-../shared/corpus/articles}")
 rm -rf "$out"; mkdir -p "$out/fixed" "$out/fixed-default"
 "$bin" check --select all --output-format json "$corpus" > "$out/all.json" 2>"$out/all.err"; echo "rc=$?" >> "$out/all.err"
 "$bin" check --output-format json "$corpus" > "$out/default.json" 2>"$out/default.err"; echo "rc=$?" >> "$out/default.err"

@@ -353,6 +353,13 @@ impl Source {
         counted + count_chars(&self.text.as_bytes()[mark * CHAR_MARK..offset])
     }
 
+    /// Build the line index now (it is otherwise built on the first
+    /// [`Source::line_col`]): a pass over the whole page, worth doing on the worker
+    /// thread that read the page rather than on the one that prints the reports.
+    pub fn index_lines(&self) {
+        self.line_index();
+    }
+
     /// 1-based line and 1-based character column of `offset`.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {

@@ -555,6 +555,13 @@ fn check(a: &CheckArgs) -> u8 {
     let progress = progress::Progress::new(jobs.len(), progress::wanted(a.quiet));
     let mut reports = process_all(&jobs, |job| {
         let rep = process(job, a, color);
+        // Reports are rendered on one thread after every file is done: index the
+        // page's lines here, in parallel, so rendering only looks lines up.
+        if !rep.diagnostics.is_empty() {
+            if let Some(src) = &rep.source {
+                src.index_lines();
+            }
+        }
         progress.file_done(rep.diagnostics.len(), rep.bytes);
         rep
     });
