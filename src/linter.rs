@@ -135,7 +135,7 @@ fn finish_lint(
 
 /// The rules the fix loop runs on every pass: those that may propose a fix.
 /// The others only add findings, needed once the loop stops
-/// ([`lint_in_parts`]).
+/// ([`lint_rest`]).
 struct LintParts {
     fixing: Vec<&'static dyn Rule>,
     rest: Vec<&'static dyn Rule>,
@@ -436,11 +436,6 @@ fn fix_key(doc: &Document, d: &Diagnostic, f: &Fix) -> FixKey {
     (d.rule, removed, added)
 }
 
-/// The page as the next pass reads it: `text` (the page with `fixes` applied)
-/// written back and read again ([`Source::reread`]), or as plain text when it
-/// cannot be written (the caller's encoding step reports that). The bytes are
-/// the fixes' edits encoded onto the page's bytes, which is linear; a diff of
-/// the two texts only when those edits do not rebuild `text`.
 /// True when one of `fixes` converts the page to UTF-8 (`legacy-encoding`).
 fn converts(fixes: &[&Fix]) -> bool {
     fixes.iter().any(|f| f.writes_utf8())
@@ -448,7 +443,8 @@ fn converts(fixes: &[&Fix]) -> bool {
 
 /// The page after a pass, read back the way a fresh run reads what would be
 /// written: `edits` (the pass's, which made `text`) encoded onto the page's bytes,
-/// or the text as UTF-8 after a conversion.
+/// or the text as UTF-8 after a conversion; as plain text when those bytes
+/// cannot be written or read back (the caller's encoding step reports that).
 fn reread(doc: &Document, fixes: &[&Fix], edits: &[&Edit], text: String) -> Source {
     let source = doc.source();
     let reread = if source.original_bytes().is_none() {
@@ -660,7 +656,7 @@ pub fn fix_document_with(
             }
             continue;
         }
-        if let Some(back) = visits.get_mut(&there) {
+        let next = if let Some(back) = visits.get_mut(&there) {
             // A cycle: back to a page already fixed from, refusing there the
             // fixes that led away from it.
             for (k, at) in std::mem::take(&mut back.took) {
@@ -675,24 +671,21 @@ pub fn fix_document_with(
             let Some(source) = back.source.take() else {
                 break;
             };
-            let back_doc = Document::parse_with_limits(source, limits)?;
-            let left = std::mem::replace(&mut doc, back_doc);
+            Document::parse_with_limits(source, limits)?
+        } else {
             if let Some(visit) = visits.get_mut(&here) {
-                visit.source = Some(left.into_source());
+                visit.took = kept
+                    .iter()
+                    .map(|&i| (candidates[i].2.clone(), candidates[i].0.span.start))
+                    .collect();
             }
-            here = there;
-            continue;
-        }
-        if let Some(visit) = visits.get_mut(&here) {
-            visit.took = kept
-                .iter()
-                .map(|&i| (candidates[i].2.clone(), candidates[i].0.span.start))
-                .collect();
-        }
-        for &i in &kept {
-            *fixed.entry(candidates[i].0.rule).or_default() += 1;
-        }
-        visits.insert(there, Visit::new(fixed.clone()));
+            for &i in &kept {
+                *fixed.entry(candidates[i].0.rule).or_default() += 1;
+            }
+            visits.insert(there, Visit::new(fixed.clone()));
+            next
+        };
+        // Leave `here`, keeping its source to come back to.
         let left = std::mem::replace(&mut doc, next);
         if let Some(visit) = visits.get_mut(&here) {
             visit.source = Some(left.into_source());
