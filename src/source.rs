@@ -124,9 +124,9 @@ pub struct Source {
     transport: Option<&'static Encoding>,
     bom_len: usize,
     pieces: Vec<Piece>,
-    /// Offsets of line starts, computed on first use (most passes of the fix
-    /// loop never ask for a line number).
-    line_starts: std::sync::OnceLock<LineIndex>,
+    /// Where lines start, computed on first use (most passes of the fix loop
+    /// never ask for a line number).
+    line_index: std::sync::OnceLock<LineIndex>,
 }
 
 /// Where lines start, and how many characters precede every [`CHAR_MARK`]th byte
@@ -151,7 +151,7 @@ impl Source {
     #[must_use]
     pub fn from_text(text: impl Into<String>) -> Self {
         let text = text.into();
-        let line_starts = std::sync::OnceLock::new();
+        let line_index = std::sync::OnceLock::new();
         Self {
             text,
             bytes: None,
@@ -160,7 +160,7 @@ impl Source {
             transport: None,
             bom_len: 0,
             pieces: Vec::new(),
-            line_starts,
+            line_index,
         }
     }
 
@@ -282,7 +282,7 @@ impl Source {
         } else {
             decode_pieces(body, encoding, bom_len, &mut pieces)
         };
-        let line_starts = std::sync::OnceLock::new();
+        let line_index = std::sync::OnceLock::new();
         Self {
             text,
             bytes: Some(bytes),
@@ -291,7 +291,7 @@ impl Source {
             transport,
             bom_len,
             pieces,
-            line_starts,
+            line_index,
         }
     }
 
@@ -327,7 +327,7 @@ impl Source {
     }
 
     fn line_index(&self) -> &LineIndex {
-        self.line_starts.get_or_init(|| LineIndex {
+        self.line_index.get_or_init(|| LineIndex {
             starts: line_starts(&self.text),
             char_marks: self
                 .text

@@ -373,13 +373,12 @@ impl Document {
     #[must_use]
     pub fn in_element(&self, id: Option<NodeId>, names: &[&str]) -> bool {
         let Some(id) = id else { return false };
-        if let Some(mask) = ancestry_mask(names) {
-            return self.ancestry().get(id).is_some_and(|b| b & mask != 0);
+        match ancestry_mask(names) {
+            Some(mask) => self.in_mask(id, mask),
+            None => self
+                .self_and_ancestors(id)
+                .any(|e| names.contains(&e.name())),
         }
-        Some(id).is_some_and(|id| {
-            self.self_and_ancestors(id)
-                .any(|e| names.contains(&e.name()))
-        })
     }
 
     /// True when `id` is, or is inside, an element whose ancestry bit is in

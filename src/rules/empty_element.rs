@@ -3,7 +3,6 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Element, NodeId, Origin, TokenKind};
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::prose;
 use crate::source::Span;
 
 declare_rule! {
@@ -170,7 +169,7 @@ impl Rule for EmptyElement {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         for e in doc.elements() {
-            if !removable(e.name()) || prose::in_template(doc, e.id) {
+            if !removable(e.name()) || doc.in_template(e.id) {
                 continue;
             }
             let Some(span) = empty_span(doc, e) else {

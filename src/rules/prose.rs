@@ -86,12 +86,6 @@ const NOT_PROSE: &[&str] = &[
 /// Elements that hold code or literal text, where prose rules stay quiet.
 pub(crate) const CODE: &[&str] = &["code", "pre", "kbd", "samp", "tt", "var", "listing", "xmp"];
 
-/// True when `id` lives in a template's contents (a tree not rooted at the
-/// document).
-pub(crate) fn in_template(doc: &Document, id: NodeId) -> bool {
-    doc.in_template(id)
-}
-
 /// True when the text under `parent` is prose: not in the head, a raw-text
 /// element or a template, and (with `skip_code`) not in code.
 pub(crate) fn is_prose(doc: &Document, parent: Option<NodeId>, skip_code: bool) -> bool {
@@ -103,7 +97,7 @@ pub(crate) fn is_prose(doc: &Document, parent: Option<NodeId>, skip_code: bool) 
         None => doc.in_element(Some(id), names),
     };
     let Some(id) = parent else { return false };
-    if id == DOCUMENT || in_template(doc, id) || in_any(id, MASKS.0, NOT_PROSE) {
+    if id == DOCUMENT || doc.in_template(id) || in_any(id, MASKS.0, NOT_PROSE) {
         return false;
     }
     !(skip_code && in_any(id, MASKS.1, CODE))

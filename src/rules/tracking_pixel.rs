@@ -3,7 +3,6 @@ use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::document::Origin;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::prose;
 
 declare_rule! {
     /// ## What it does
@@ -140,7 +139,7 @@ impl Rule for TrackingPixel {
             if e.name() != "img"
                 || !e.is_html()
                 || e.origin() != Origin::Source
-                || prose::in_template(doc, e.id)
+                || doc.in_template(e.id)
             {
                 continue;
             }
