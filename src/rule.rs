@@ -197,7 +197,7 @@ impl<'a> Context<'a> {
     /// (computed on first use).
     pub(crate) fn char_ref_issues(&self) -> &[crate::rules::invalid_character_reference::RefIssue] {
         self.char_refs
-            .get_or_init(|| crate::rules::invalid_character_reference::find(self.doc))
+            .get_or_init(|| crate::rules::invalid_character_reference::find(self))
     }
 
     /// Every piece of tag debris in the document (computed on first use).

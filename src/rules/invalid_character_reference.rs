@@ -2,7 +2,7 @@ use markup5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 
 use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
-use crate::document::{tag, Document, TokenKind};
+use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::html;
@@ -218,8 +218,10 @@ pub(crate) fn scan(text: &str, span: Span, attr: Option<&str>, out: &mut Vec<Ref
     }
 }
 
-/// Every character reference problem of the page, in source order.
-pub(crate) fn find(doc: &Document) -> Vec<RefIssue> {
+/// Every character reference problem of the page, in source order (attribute
+/// values read from the context's shared attribute list).
+pub(crate) fn find(ctx: &Context<'_>) -> Vec<RefIssue> {
+    let doc = ctx.doc;
     let text = doc.text();
     let mut out = Vec::new();
     for run in doc.text_runs() {
@@ -230,14 +232,14 @@ pub(crate) fn find(doc: &Document) -> Vec<RefIssue> {
             scan(text, run.span, None, &mut out);
         }
     }
-    for tok in doc.tokens() {
+    for (t, tok) in doc.tokens().iter().enumerate() {
         // `scan` acts only at a `&`: a tag without one has nothing to find.
         if tok.kind == TokenKind::StartTag
             && text
                 .get(tok.span.start..tok.span.end)
                 .is_some_and(|t| memchr::memchr(b'&', t.as_bytes()).is_some())
         {
-            for a in tag::attributes(text, tok.span) {
+            for a in ctx.attributes(t) {
                 if let Some(v) = a.value_span {
                     scan(text, v, Some(&a.name), &mut out);
                 }
