@@ -205,9 +205,10 @@ pub fn lint_bytes(
         return Err(Error::TooLarge(settings.limits.max_bytes));
     }
     let source = Source::from_bytes(bytes, transport)?;
-    let doc = Document::parse_with_limits(source.clone(), &settings.limits)?;
+    let doc = Document::parse_with_limits(source, &settings.limits)?;
     let found = linter::lint_document_with(&doc, &rules, settings.profile);
-    Ok((source, found))
+    // The document hands its source back: no copy of the page is made to return it.
+    Ok((doc.into_source(), found))
 }
 
 /// Fix an HTML string: safe fixes, plus unsafe ones when `settings.unsafe_fixes`.
