@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The two check ratios of issue #7, with the runs interleaved: plain html5ever parse,
+# `tagmend check` on one thread and on all threads, taken in turn ROUNDS times, so
+# load that drifts during the run hits all three alike (compare.sh times each tool's
+# rounds back to back). Prints the minimum and the median of each, and the ratios
+# of the minima.
+# Usage: scripts/interleave.sh [CORPUS_DIR] [ROUNDS]   (TAGMEND_BIN=path for another build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-../shared/corpus/articles}
+rounds=${2:-15}
+cargo build --release --quiet --bins --example html5ever_parse
+target=${CARGO_TARGET_DIR:-target}
+bin=${TAGMEND_BIN:-$target/release/tagmend}
+parse=$target/release/examples/html5ever_parse
+mapfile -t files < <(find "$corpus" -name '*.html' | sort)
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+ms() { # wall milliseconds of one run of "$@"
+  local s e
+  s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+  echo $(((e - s) / 1000000))
+}
+for _ in $(seq "$rounds"); do
+  echo "html5ever $(ms "$parse" "${files[@]}")" >>"$out"
+  echo "check_1 $(ms env RAYON_NUM_THREADS=1 "$bin" check --output-format concise "${files[@]}")" >>"$out"
+  echo "check_all $(ms "$bin" check --output-format concise "${files[@]}")" >>"$out"
+done
+stat() { # min and median of one series
+  grep "^$1 " "$out" | cut -d' ' -f2 | sort -n | awk '{a[NR]=$1} END{printf "%d %d", a[1], a[int((NR+1)/2)]}'
+}
+read -r h hm <<<"$(stat html5ever)"
+read -r c1 c1m <<<"$(stat check_1)"
+read -r ca cam <<<"$(stat check_all)"
+echo "${#files[@]} files, $rounds interleaved rounds (ms: min / median)"
+echo "  html5ever parse      $h / $hm"
+echo "  check, 1 thread      $c1 / $c1m"
+echo "  check, all threads   $ca / $cam"
+awk -v h="$h" -v c1="$c1" -v ca="$ca" 'BEGIN{
+  printf "check 1 thread vs html5ever: %.2fx (target >= 0.6)\n", h / c1
+  printf "all threads vs 1 thread:     %.2fx (target >= 1.8 on 2 cores)\n", c1 / ca }'
