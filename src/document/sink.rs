@@ -25,6 +25,16 @@ pub(crate) struct TokenEffects {
     pub errors: Vec<Cow<'static, str>>,
 }
 
+impl TokenEffects {
+    /// Forget the last token's facts but keep the lists' storage: a fresh value
+    /// per token was an allocation and a free for every start tag.
+    pub fn clear(&mut self) {
+        self.created.clear();
+        self.text_parent = None;
+        self.errors.clear();
+    }
+}
+
 pub(crate) struct ArenaSink {
     pub nodes: RefCell<Vec<Node>>,
     pub effects: RefCell<TokenEffects>,
