@@ -23,7 +23,9 @@ use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
 use html5ever::{LocalName, TokenizerResult};
 
 use super::sink::ArenaSink;
-use super::{Document, Node, NodeData, NodeId, Origin, ParseError, Token, TokenKind, DOCUMENT};
+use super::{
+    Document, Index32, Node, NodeData, NodeId, Origin, ParseError, Token, TokenKind, DOCUMENT,
+};
 use crate::source::{Source, Span};
 
 /// Bounds on the work one page may cost. A real article never comes near them;
@@ -116,14 +118,15 @@ impl Tracer for OpenChain<'_> {
         }
         let nodes = self.nodes;
         let mut open = self.open.borrow_mut();
-        let parent = nodes[h].parent;
+        let parent = nodes[h].parent.get();
         let ok = match open.last() {
             None => parent == Some(DOCUMENT),
             Some(&last) => {
                 parent == Some(last)
                     || (nodes[h].fostered && !open.contains(&h))
-                    || matches!(nodes[last].data,
-                        NodeData::Element { template_contents: Some(t), .. } if parent == Some(t))
+                    || matches!(&nodes[last].data,
+                        NodeData::Element { template_contents, .. }
+                            if parent.is_some() && parent == template_contents.get())
             }
         };
         if ok {
@@ -385,7 +388,7 @@ impl TokenSink for Recorder<'_> {
                 });
                 if let Some(id) = owner {
                     nodes[id].origin = Origin::Source;
-                    nodes[id].start_tag = Some(idx);
+                    nodes[id].start_tag = Index32::new(idx);
                     tok.node = Some(id);
                 }
             }
@@ -443,9 +446,9 @@ impl TokenSink for Recorder<'_> {
                 None
             };
             for &id in popped.iter() {
-                nodes[id].closed_at = Some(idx);
+                nodes[id].closed_at = Index32::new(idx);
                 if Some(id) == own {
-                    nodes[id].end_tag = Some(idx);
+                    nodes[id].end_tag = Index32::new(idx);
                     tok.node = Some(id);
                 } else {
                     tok.closed.push(id);
@@ -467,8 +470,8 @@ impl TokenSink for Recorder<'_> {
         let eof = self.tokens.borrow().len().saturating_sub(1);
         let mut nodes = self.tb.sink.nodes.borrow_mut();
         for &id in self.open.borrow().iter() {
-            if nodes[id].closed_at.is_none() || nodes[id].closed_at < Some(eof) {
-                nodes[id].closed_at = Some(eof);
+            if nodes[id].closed_at.get().is_none_or(|c| c < eof) {
+                nodes[id].closed_at = Index32::new(eof);
             }
         }
     }
@@ -569,11 +572,16 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
     let Recorder {
         tb, tokens, errors, ..
     } = tok.sink;
-    let sink = tb.sink;
+    let nodes = tb.sink.nodes.into_inner();
+    let tokens = tokens.into_inner();
+    // Nodes hold node and token indices in 32 bits (see `Index32`).
+    if nodes.len() >= Index32::LIMIT || tokens.len() >= Index32::LIMIT {
+        return Err(ParseFailure::TooLarge(limits.max_bytes));
+    }
     Ok(Document::from_parts(
         source,
-        sink.nodes.into_inner(),
-        tokens.into_inner(),
+        nodes,
+        tokens,
         errors.into_inner(),
     ))
 }
