@@ -174,7 +174,46 @@ pub struct Token {
     pub fostered: bool,
     /// Elements that left the open stack during this token without their own end
     /// tag (closed implicitly by it).
-    pub closed: Vec<NodeId>,
+    pub closed: ClosedElements,
+}
+
+/// The elements a token closed implicitly, outermost first; reads as a
+/// `[NodeId]`. Nearly every token closes none, so the list sits behind one
+/// pointer: every token is 16 bytes smaller than with a `Vec` in place, and
+/// every rule that walks the tokens reads that much less memory.
+#[derive(Clone, Default)]
+#[allow(
+    clippy::box_collection,
+    reason = "the box makes it one thin pointer, where a `Vec` takes three words"
+)]
+pub struct ClosedElements(Option<Box<Vec<NodeId>>>);
+
+impl From<Vec<NodeId>> for ClosedElements {
+    fn from(ids: Vec<NodeId>) -> Self {
+        Self((!ids.is_empty()).then(|| Box::new(ids)))
+    }
+}
+
+impl std::ops::Deref for ClosedElements {
+    type Target = [NodeId];
+    fn deref(&self) -> &[NodeId] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl<'a> IntoIterator for &'a ClosedElements {
+    type Item = &'a NodeId;
+    type IntoIter = std::slice::Iter<'a, NodeId>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// Formats as the list it holds, as the `Vec` it replaced did.
+impl std::fmt::Debug for ClosedElements {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// A run of adjacent text tokens that went into the same element: the raw

@@ -24,7 +24,8 @@ use html5ever::{LocalName, TokenizerResult};
 
 use super::sink::ArenaSink;
 use super::{
-    Document, Index32, Node, NodeData, NodeId, Origin, ParseError, Token, TokenKind, DOCUMENT,
+    ClosedElements, Document, Index32, Node, NodeData, NodeId, Origin, ParseError, Token,
+    TokenKind, DOCUMENT,
 };
 use crate::source::{Source, Span};
 
@@ -341,7 +342,7 @@ impl TokenSink for Recorder<'_> {
                 node: None,
                 current: self.open.borrow().last().copied(),
                 fostered: false,
-                closed: Vec::new(),
+                closed: ClosedElements::default(),
             });
             tokens.len() - 1
         };
@@ -445,15 +446,17 @@ impl TokenSink for Recorder<'_> {
             } else {
                 None
             };
+            let mut closed = Vec::new();
             for &id in popped.iter() {
                 nodes[id].closed_at = Index32::new(idx);
                 if Some(id) == own {
                     nodes[id].end_tag = Index32::new(idx);
                     tok.node = Some(id);
                 } else {
-                    tok.closed.push(id);
+                    closed.push(id);
                 }
             }
+            tok.closed = ClosedElements::from(closed);
         }
         drop(tokens);
         if let Some(new_open) = new_open {
