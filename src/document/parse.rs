@@ -536,8 +536,11 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
     let text_len = text.len();
     let queue = Rc::new(BufferQueue::default());
     queue.push_back(StrTendril::from_slice(text));
+    // Reserve for the densest markup seen in real pages (one token per 12 bytes,
+    // a node per 24): outgrowing a reservation copies the whole list, while
+    // capacity never written is never paged in.
     let tb = TreeBuilder::new(
-        ArenaSink::with_capacity(text_len / 40 + 16),
+        ArenaSink::with_capacity(text_len / 24 + 16),
         TreeBuilderOpts::default(),
     );
     let recorder = Recorder {
@@ -545,8 +548,7 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         queue: Rc::clone(&queue),
         total: text.len(),
         text,
-        // Roughly one token per 20 bytes of real pages: reserve to avoid regrowth.
-        tokens: RefCell::new(Vec::with_capacity(text_len / 20 + 16)),
+        tokens: RefCell::new(Vec::with_capacity(text_len / 12 + 16)),
         errors: RefCell::new(Vec::new()),
         open: RefCell::new(Vec::new()),
         fed: queue
