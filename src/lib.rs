@@ -205,9 +205,11 @@ pub fn lint_bytes(
         return Err(Error::TooLarge(settings.limits.max_bytes));
     }
     let source = Source::from_bytes(bytes, transport)?;
-    let doc = Document::parse_with_limits(source.clone(), &settings.limits)?;
+    // The document owns the source and hands it back: a clone copied the page
+    // twice (text and bytes) just to keep it across the parse.
+    let doc = Document::parse_with_limits(source, &settings.limits)?;
     let found = linter::lint_document_with(&doc, &rules, settings.profile);
-    Ok((source, found))
+    Ok((doc.into_source(), found))
 }
 
 /// Fix an HTML string: safe fixes, plus unsafe ones when `settings.unsafe_fixes`.
