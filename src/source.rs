@@ -113,11 +113,23 @@ struct Piece {
     byte_start: usize,
 }
 
+/// The bytes a [`Source`] was read from.
+#[derive(Clone, Debug)]
+enum Raw {
+    /// None: the source was made from text.
+    None,
+    /// Exactly the decoded text (UTF-8 without a byte order mark, the common
+    /// case), so the page is held once, as the text, not a second time as bytes.
+    SameAsText,
+    /// Anything else, as read.
+    Bytes(Vec<u8>),
+}
+
 /// A page's original bytes and its decoded text.
 #[derive(Clone, Debug)]
 pub struct Source {
     text: String,
-    bytes: Option<Vec<u8>>,
+    bytes: Raw,
     encoding: &'static Encoding,
     encoding_source: EncodingSource,
     /// The caller's charset (an HTTP header), kept to read rewritten bytes again.
@@ -154,7 +166,7 @@ impl Source {
         let line_index = std::sync::OnceLock::new();
         Self {
             text,
-            bytes: None,
+            bytes: Raw::None,
             encoding: encoding_rs::UTF_8,
             encoding_source: EncodingSource::Given,
             transport: None,
@@ -231,7 +243,7 @@ impl Source {
     /// or read back (they now look binary or name an unsupported encoding).
     #[must_use]
     pub fn reread(&self, new_text: String) -> Option<Source> {
-        if self.bytes.is_none() {
+        if self.raw_bytes().is_none() {
             return Some(Source::from_text(new_text));
         }
         let bytes = self.output_bytes(&new_text).ok()?;
@@ -242,7 +254,7 @@ impl Source {
     /// declares UTF-8) written as UTF-8 bytes and read back.
     #[must_use]
     pub fn reread_utf8(&self, new_text: String) -> Option<Source> {
-        if self.bytes.is_none() {
+        if self.raw_bytes().is_none() {
             return Some(Source::from_text(new_text));
         }
         Source::from_bytes(new_text.into_bytes(), self.transport).ok()
@@ -254,7 +266,7 @@ impl Source {
     #[must_use]
     pub fn reread_edits(&self, edits: &[(Span, &str)]) -> Option<Source> {
         let bytes = self.encode_edits(edits).ok()?;
-        if self.bytes.is_none() {
+        if self.raw_bytes().is_none() {
             return String::from_utf8(bytes).ok().map(Source::from_text);
         }
         Source::from_bytes(bytes, self.transport).ok()
@@ -267,25 +279,43 @@ impl Source {
         bom_len: usize,
         transport: Option<&'static Encoding>,
     ) -> Self {
-        let body = &bytes[bom_len..];
         let mut pieces = Vec::new();
-        let text = if encoding == encoding_rs::UTF_8 {
-            if let Ok(s) = std::str::from_utf8(body) {
-                pieces.push(Piece {
-                    text_start: 0,
-                    byte_start: bom_len,
-                });
-                s.to_owned()
-            } else {
-                decode_pieces(body, encoding, bom_len, &mut pieces)
+        let (text, bytes) = if encoding == encoding_rs::UTF_8 && bom_len == 0 {
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    pieces.push(Piece {
+                        text_start: 0,
+                        byte_start: 0,
+                    });
+                    (text, Raw::SameAsText)
+                }
+                Err(e) => {
+                    let bytes = e.into_bytes();
+                    let text = decode_pieces(&bytes, encoding, 0, &mut pieces);
+                    (text, Raw::Bytes(bytes))
+                }
             }
         } else {
-            decode_pieces(body, encoding, bom_len, &mut pieces)
+            let body = &bytes[bom_len..];
+            let text = if encoding == encoding_rs::UTF_8 {
+                if let Ok(s) = std::str::from_utf8(body) {
+                    pieces.push(Piece {
+                        text_start: 0,
+                        byte_start: bom_len,
+                    });
+                    s.to_owned()
+                } else {
+                    decode_pieces(body, encoding, bom_len, &mut pieces)
+                }
+            } else {
+                decode_pieces(body, encoding, bom_len, &mut pieces)
+            };
+            (text, Raw::Bytes(bytes))
         };
         let line_index = std::sync::OnceLock::new();
         Self {
             text,
-            bytes: Some(bytes),
+            bytes,
             encoding,
             encoding_source,
             transport,
@@ -313,11 +343,19 @@ impl Source {
         self.encoding_source
     }
 
+    fn raw_bytes(&self) -> Option<&[u8]> {
+        match &self.bytes {
+            Raw::None => None,
+            Raw::SameAsText => Some(self.text.as_bytes()),
+            Raw::Bytes(b) => Some(b),
+        }
+    }
+
     /// The bytes the page was read from (byte order mark included), or `None` for
     /// a source made from text.
     #[must_use]
     pub fn original_bytes(&self) -> Option<&[u8]> {
-        self.bytes.as_deref()
+        self.raw_bytes()
     }
 
     /// The text of `span`.
@@ -394,7 +432,7 @@ impl Source {
         let lossless_utf8 = self.encoding == encoding_rs::UTF_8 && self.pieces.len() <= 1;
         if lossless_utf8 {
             let mut out = Vec::with_capacity(self.bom_len + new_text.len());
-            if let Some(bytes) = &self.bytes {
+            if let Some(bytes) = self.raw_bytes() {
                 out.extend_from_slice(&bytes[..self.bom_len]);
             }
             out.extend_from_slice(new_text.as_bytes());
@@ -471,7 +509,7 @@ impl Source {
     /// # Errors
     /// Returns the first character a replacement needs that the encoding lacks.
     pub fn encode_edits(&self, edits: &[(Span, &str)]) -> Result<Vec<u8>, char> {
-        let Some(bytes) = &self.bytes else {
+        let Some(bytes) = self.raw_bytes() else {
             let mut out = String::with_capacity(self.text.len());
             let mut last = 0;
             for (span, repl) in edits {
@@ -518,7 +556,7 @@ impl Source {
     /// original bytes they stand for. Empty for text given as a string.
     #[must_use]
     pub fn malformed_sequences(&self) -> Vec<(Span, Vec<u8>)> {
-        let Some(bytes) = &self.bytes else {
+        let Some(bytes) = self.raw_bytes() else {
             return Vec::new();
         };
         if self.encoding == encoding_rs::UTF_8 && self.pieces.len() <= 1 {
@@ -729,7 +767,7 @@ impl<'a> ByteOffsets<'a> {
         }
         // U+FFFD stands for malformed bytes of any length: decode the piece byte
         // by byte, counting each malformed sequence as the U+FFFD it became.
-        let bytes = this.bytes.as_ref()?;
+        let bytes = this.raw_bytes()?;
         let want = text_offset - piece.text_start;
         let resume = self.walk.as_ref().is_some_and(|w| {
             w.piece == i && (w.text < want || w.last.is_some_and(|(o, _)| o == want))

@@ -23,7 +23,10 @@ use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
 use html5ever::{LocalName, TokenizerResult};
 
 use super::sink::ArenaSink;
-use super::{Document, NodeData, NodeId, Origin, ParseError, Token, TokenKind, DOCUMENT};
+use super::{
+    ClosedElements, Document, Index32, Node, NodeData, NodeId, Origin, ParseError, Token,
+    TokenKind, DOCUMENT,
+};
 use crate::source::{Source, Span};
 
 /// Bounds on the work one page may cost. A real article never comes near them;
@@ -83,12 +86,55 @@ impl fmt::Display for ParseFailure {
 
 impl std::error::Error for ParseFailure {}
 
-struct Collect(RefCell<Vec<NodeId>>);
+/// Where [`OpenChain`] is in the tree builder's sequence of traced handles.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chain {
+    /// The first handle, the document, is not an open element.
+    Document,
+    /// Every handle so far continued the chain of open elements.
+    Open,
+    /// A handle broke the chain: it and everything after it are ignored.
+    Broken,
+}
 
-impl Tracer for Collect {
+/// Reads the stack of open elements out of `TreeBuilder::trace_handles` as the
+/// handles arrive, so they are never copied into a list first (the trace runs on
+/// every tag).
+struct OpenChain<'a> {
+    nodes: &'a [Node],
+    open: RefCell<&'a mut Vec<NodeId>>,
+    state: Cell<Chain>,
+}
+
+impl Tracer for OpenChain<'_> {
     type Handle = NodeId;
-    fn trace_handle(&self, node: &NodeId) {
-        self.0.borrow_mut().push(*node);
+    fn trace_handle(&self, &h: &NodeId) {
+        match self.state.get() {
+            Chain::Broken => return,
+            Chain::Document => {
+                self.state.set(Chain::Open);
+                return;
+            }
+            Chain::Open => {}
+        }
+        let nodes = self.nodes;
+        let mut open = self.open.borrow_mut();
+        let parent = nodes[h].parent.get();
+        let ok = match open.last() {
+            None => parent == Some(DOCUMENT),
+            Some(&last) => {
+                parent == Some(last)
+                    || (nodes[h].fostered && !open.contains(&h))
+                    || matches!(&nodes[last].data,
+                        NodeData::Element { template_contents, .. }
+                            if parent.is_some() && parent == template_contents.get())
+            }
+        };
+        if ok {
+            open.push(h);
+        } else {
+            self.state.set(Chain::Broken);
+        }
     }
 }
 
@@ -100,8 +146,9 @@ struct Recorder<'t> {
     tokens: RefCell<Vec<Token>>,
     errors: RefCell<Vec<ParseError>>,
     open: RefCell<Vec<NodeId>>,
-    /// Scratch buffer for `trace_handles`, reused across tokens.
-    traced: RefCell<Vec<NodeId>>,
+    /// A second handle on the tendril fed to `queue`, so `consumed` can tell when
+    /// the queue's front chunk is simply the rest of it.
+    fed: StrTendril,
     /// Scratch buffers for the next stack of open elements and the elements a
     /// token popped, reused across tokens (they were two allocations per tag).
     next_open: RefCell<Vec<NodeId>>,
@@ -118,6 +165,27 @@ struct Recorder<'t> {
 
 impl Recorder<'_> {
     fn consumed(&self) -> usize {
+        // Nearly always the queue holds just the unread tail of the fed tendril:
+        // a chunk of the fed buffer that ends where it ends. Nothing can be queued
+        // behind that (it would be text past the end of the input), so its length
+        // is all that remains, read without popping and re-pushing the chunk.
+        // Anything else (text the tokenizer pushed back, as after `&amp` without
+        // its `;`) is measured exactly below.
+        match self.queue.peek_front_chunk_mut() {
+            None => return self.total,
+            Some(front)
+                if front.is_shared_with(&self.fed)
+                    && front.as_bytes().as_ptr_range().end
+                        == self.fed.as_bytes().as_ptr_range().end =>
+            {
+                return self.total - front.len();
+            }
+            Some(_) => {}
+        }
+        self.consumed_slow()
+    }
+
+    fn consumed_slow(&self) -> usize {
         // The whole text is fed as one tendril, so the queue holds at most one
         // buffer: measure it without the scratch vector (an allocation per token).
         let Some(first) = self.queue.pop_front() else {
@@ -179,30 +247,13 @@ impl Recorder<'_> {
     /// foster-parented, or in its template contents), then formatting entries,
     /// `head` and `form`, which break that chain.
     fn open_stack(&self, open: &mut Vec<NodeId>) {
-        let c = Collect(RefCell::new(std::mem::take(&mut *self.traced.borrow_mut())));
-        c.0.borrow_mut().clear();
-        self.tb.trace_handles(&c);
-        let traced = c.0.into_inner();
-        let nodes = self.tb.sink.nodes.borrow();
         open.clear();
-        for &h in traced.iter().skip(1) {
-            let parent = nodes[h].parent;
-            let ok = match open.last() {
-                None => parent == Some(DOCUMENT),
-                Some(&last) => {
-                    parent == Some(last)
-                        || (nodes[h].fostered && !open.contains(&h))
-                        || matches!(nodes[last].data,
-                            NodeData::Element { template_contents: Some(t), .. } if parent == Some(t))
-                }
-            };
-            if !ok {
-                break;
-            }
-            open.push(h);
-        }
-        drop(nodes);
-        *self.traced.borrow_mut() = traced;
+        let nodes = self.tb.sink.nodes.borrow();
+        self.tb.trace_handles(&OpenChain {
+            nodes: &nodes,
+            open: RefCell::new(open),
+            state: Cell::new(Chain::Document),
+        });
     }
 }
 
@@ -223,13 +274,18 @@ impl TokenSink for Recorder<'_> {
             // lacks its `;`) tagmend dropped the LF that html5ever keeps. (WHATWG
             // counts only real tokens and would drop it; the DOM must match html5ever.)
             let result = self.tb.process_token(token, line_number);
-            let reported = std::mem::take(&mut self.tb.sink.effects.borrow_mut().errors);
-            self.errors
-                .borrow_mut()
-                .extend(reported.into_iter().map(|message| ParseError {
-                    message,
-                    span: Span::empty(consumed),
-                }));
+            self.errors.borrow_mut().extend(
+                self.tb
+                    .sink
+                    .effects
+                    .borrow_mut()
+                    .errors
+                    .drain(..)
+                    .map(|message| ParseError {
+                        message,
+                        span: Span::empty(consumed),
+                    }),
+            );
             return result;
         }
         let (kind, name, self_closing) = match &token {
@@ -286,7 +342,7 @@ impl TokenSink for Recorder<'_> {
                 node: None,
                 current: self.open.borrow().last().copied(),
                 fostered: false,
-                closed: Vec::new(),
+                closed: ClosedElements::default(),
             });
             tokens.len() - 1
         };
@@ -301,16 +357,15 @@ impl TokenSink for Recorder<'_> {
 
         let sink = &self.tb.sink;
         sink.current_token.set(idx);
-        *sink.effects.borrow_mut() = super::sink::TokenEffects::default();
+        sink.effects.borrow_mut().clear();
         let result = self.tb.process_token(token, line_number);
-        let effects = std::mem::take(&mut *sink.effects.borrow_mut());
-
-        {
-            let mut errors = self.errors.borrow_mut();
-            for message in effects.errors {
-                errors.push(ParseError { message, span });
-            }
-        }
+        let mut effects = sink.effects.borrow_mut();
+        self.errors.borrow_mut().extend(
+            effects
+                .errors
+                .drain(..)
+                .map(|message| ParseError { message, span }),
+        );
         // Only tags, the end of input, and tokens that made elements (implied
         // html/head/body, reopened formatting elements) change the stack of open
         // elements; text, comments and doctypes leave it as it was.
@@ -334,7 +389,7 @@ impl TokenSink for Recorder<'_> {
                 });
                 if let Some(id) = owner {
                     nodes[id].origin = Origin::Source;
-                    nodes[id].start_tag = Some(idx);
+                    nodes[id].start_tag = Index32::new(idx);
                     tok.node = Some(id);
                 }
             }
@@ -391,15 +446,17 @@ impl TokenSink for Recorder<'_> {
             } else {
                 None
             };
+            let mut closed = Vec::new();
             for &id in popped.iter() {
-                nodes[id].closed_at = Some(idx);
+                nodes[id].closed_at = Index32::new(idx);
                 if Some(id) == own {
-                    nodes[id].end_tag = Some(idx);
+                    nodes[id].end_tag = Index32::new(idx);
                     tok.node = Some(id);
                 } else {
-                    tok.closed.push(id);
+                    closed.push(id);
                 }
             }
+            tok.closed = ClosedElements::from(closed);
         }
         drop(tokens);
         if let Some(new_open) = new_open {
@@ -416,8 +473,8 @@ impl TokenSink for Recorder<'_> {
         let eof = self.tokens.borrow().len().saturating_sub(1);
         let mut nodes = self.tb.sink.nodes.borrow_mut();
         for &id in self.open.borrow().iter() {
-            if nodes[id].closed_at.is_none() || nodes[id].closed_at < Some(eof) {
-                nodes[id].closed_at = Some(eof);
+            if nodes[id].closed_at.get().is_none_or(|c| c < eof) {
+                nodes[id].closed_at = Index32::new(eof);
             }
         }
     }
@@ -479,8 +536,11 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
     let text_len = text.len();
     let queue = Rc::new(BufferQueue::default());
     queue.push_back(StrTendril::from_slice(text));
+    // Reserve for the densest markup seen in real pages (one token per 12 bytes,
+    // a node per 24): outgrowing a reservation copies the whole list, while
+    // capacity never written is never paged in.
     let tb = TreeBuilder::new(
-        ArenaSink::with_capacity(text_len / 40 + 16),
+        ArenaSink::with_capacity(text_len / 24 + 16),
         TreeBuilderOpts::default(),
     );
     let recorder = Recorder {
@@ -488,11 +548,12 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         queue: Rc::clone(&queue),
         total: text.len(),
         text,
-        // Roughly one token per 20 bytes of real pages: reserve to avoid regrowth.
-        tokens: RefCell::new(Vec::with_capacity(text_len / 20 + 16)),
+        tokens: RefCell::new(Vec::with_capacity(text_len / 12 + 16)),
         errors: RefCell::new(Vec::new()),
         open: RefCell::new(Vec::new()),
-        traced: RefCell::new(Vec::new()),
+        fed: queue
+            .peek_front_chunk_mut()
+            .map_or_else(StrTendril::new, |t| t.clone()),
         next_open: RefCell::new(Vec::new()),
         popped: RefCell::new(Vec::new()),
         pending_table_text: RefCell::new(Vec::new()),
@@ -516,11 +577,16 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
     let Recorder {
         tb, tokens, errors, ..
     } = tok.sink;
-    let sink = tb.sink;
+    let nodes = tb.sink.nodes.into_inner();
+    let tokens = tokens.into_inner();
+    // Nodes hold node and token indices in 32 bits (see `Index32`).
+    if nodes.len() >= Index32::LIMIT || tokens.len() >= Index32::LIMIT {
+        return Err(ParseFailure::TooLarge(limits.max_bytes));
+    }
     Ok(Document::from_parts(
         source,
-        sink.nodes.into_inner(),
-        tokens.into_inner(),
+        nodes,
+        tokens,
         errors.into_inner(),
     ))
 }

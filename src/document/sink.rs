@@ -12,7 +12,7 @@ use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, QualName};
 
-use super::{Node, NodeData, NodeId, Origin};
+use super::{Index32, Node, NodeData, NodeId, Origin};
 
 /// Facts the sink learns while one token is processed.
 #[derive(Default)]
@@ -25,6 +25,16 @@ pub(crate) struct TokenEffects {
     pub errors: Vec<Cow<'static, str>>,
 }
 
+impl TokenEffects {
+    /// Forget the last token's facts but keep the lists' storage: a fresh value
+    /// per token was an allocation and a free for every start tag.
+    pub fn clear(&mut self) {
+        self.created.clear();
+        self.text_parent = None;
+        self.errors.clear();
+    }
+}
+
 pub(crate) struct ArenaSink {
     pub nodes: RefCell<Vec<Node>>,
     pub effects: RefCell<TokenEffects>,
@@ -35,7 +45,7 @@ pub(crate) struct ArenaSink {
 impl ArenaSink {
     pub fn with_capacity(nodes: usize) -> Self {
         let mut v = Vec::with_capacity(nodes);
-        v.push(Node::new(NodeData::Document, Origin::Implied, usize::MAX));
+        v.push(Node::new(NodeData::Document, Origin::Implied, None));
         Self {
             nodes: RefCell::new(v),
             effects: RefCell::new(TokenEffects::default()),
@@ -47,7 +57,11 @@ impl ArenaSink {
     fn new_node(&self, data: NodeData) -> NodeId {
         let mut nodes = self.nodes.borrow_mut();
         let id = nodes.len();
-        nodes.push(Node::new(data, Origin::Implied, self.current_token.get()));
+        nodes.push(Node::new(
+            data,
+            Origin::Implied,
+            Some(self.current_token.get()),
+        ));
         id
     }
 
@@ -77,7 +91,7 @@ impl ArenaSink {
         if let Some(prev) = prev {
             if let NodeData::Text(ref mut t) = nodes[prev].data {
                 t.push_tendril(text);
-                nodes[prev].last_token = token;
+                nodes[prev].last_token = Index32::new(token);
                 return true;
             }
         }
@@ -99,7 +113,7 @@ impl ArenaSink {
                 let id = self.new_node(NodeData::Text(text));
                 let mut nodes = self.nodes.borrow_mut();
                 nodes[id].fostered = fostered;
-                nodes[id].parent = Some(parent);
+                nodes[id].parent = Index32::new(parent);
                 nodes[parent].children.push(id);
             }
             NodeOrText::AppendNode(node) => {
@@ -108,14 +122,14 @@ impl ArenaSink {
                 if fostered {
                     nodes[node].fostered = true;
                 }
-                nodes[node].parent = Some(parent);
+                nodes[node].parent = Index32::new(parent);
                 nodes[parent].children.push(node);
             }
         }
     }
 
     fn insert_before(&self, sibling: NodeId, child: NodeOrText<NodeId>, fostered: bool) {
-        let Some(parent) = self.nodes.borrow()[sibling].parent else {
+        let Some(parent) = self.nodes.borrow()[sibling].parent.get() else {
             return;
         };
         let index = {
@@ -152,7 +166,7 @@ impl ArenaSink {
             .iter()
             .position(|&c| c == sibling)
             .unwrap_or(index);
-        nodes[node].parent = Some(parent);
+        nodes[node].parent = Index32::new(parent);
         nodes[parent].children.insert(index, node);
     }
 }
@@ -183,9 +197,9 @@ impl TreeSink for ArenaSink {
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
         let template_contents = if flags.template {
-            Some(self.new_node(NodeData::Document))
+            Index32::new(self.new_node(NodeData::Document))
         } else {
-            None
+            Index32::NONE
         };
         let id = self.new_node(NodeData::Element {
             name,
@@ -217,7 +231,7 @@ impl TreeSink for ArenaSink {
     ) {
         // Only foster parenting calls this (WHATWG 13.2.6.1 "appropriate place for
         // inserting a node", foster parenting branch).
-        let has_parent = self.nodes.borrow()[*element].parent.is_some();
+        let has_parent = self.nodes.borrow()[*element].parent.get().is_some();
         if has_parent {
             self.insert_before(*element, child, true);
         } else {
@@ -237,18 +251,18 @@ impl TreeSink for ArenaSink {
             system_id,
         });
         let mut nodes = self.nodes.borrow_mut();
-        nodes[id].parent = Some(0);
+        nodes[id].parent = Index32::new(0);
         nodes[0].children.push(id);
     }
 
     fn get_template_contents(&self, target: &NodeId) -> NodeId {
         match &self.nodes.borrow()[*target].data {
             NodeData::Element {
-                template_contents: Some(t),
-                ..
-            } => *t,
-            _ => panic!("not a template element"),
+                template_contents, ..
+            } => template_contents.get(),
+            _ => None,
         }
+        .expect("html5ever asks only for a template element's contents")
     }
 
     fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
@@ -285,7 +299,7 @@ impl TreeSink for ArenaSink {
         let mut nodes = self.nodes.borrow_mut();
         let kids = std::mem::take(&mut nodes[*node].children);
         for &k in &kids {
-            nodes[k].parent = Some(*new_parent);
+            nodes[k].parent = Index32::new(*new_parent);
         }
         nodes[*new_parent].children.extend(kids);
     }
