@@ -158,23 +158,23 @@ impl<'a> Context<'a> {
             let tokens = self.doc.tokens();
             let mut starts = Vec::with_capacity(tokens.len() + 1);
             let mut list = Vec::new();
-            for tok in tokens {
-                starts.push(list.len());
+            for (i, tok) in self.doc.tokens_of(crate::document::TokenKind::StartTag) {
+                // Every token up to this one starts where the list ends now.
+                starts.resize(i + 1, list.len());
                 // Attributes follow whitespace or `/` (WHATWG 13.2.5.32,
                 // 13.2.5.40): a tag without either has none.
-                if tok.kind == crate::document::TokenKind::StartTag
-                    && self
-                        .doc
-                        .source()
-                        .slice(tok.span)
-                        .bytes()
-                        .skip(1)
-                        .any(|b| b.is_ascii_whitespace() || b == b'/')
+                if self
+                    .doc
+                    .source()
+                    .slice(tok.span)
+                    .bytes()
+                    .skip(1)
+                    .any(|b| b.is_ascii_whitespace() || b == b'/')
                 {
                     crate::document::tag::attributes_into(text, tok.span, &mut list);
                 }
             }
-            starts.push(list.len());
+            starts.resize(tokens.len() + 1, list.len());
             Attributes { starts, list }
         });
         match (a.starts.get(token), a.starts.get(token + 1)) {

@@ -134,11 +134,10 @@ impl Rule for DoubleEscapedEntity {
                 );
             }
         }
-        for tok in doc.tokens() {
-            if tok.kind != TokenKind::StartTag
-                || AMP
-                    .find(&text.as_bytes()[tok.span.start..tok.span.end])
-                    .is_none()
+        for (_, tok) in doc.tokens_of(TokenKind::StartTag) {
+            if AMP
+                .find(&text.as_bytes()[tok.span.start..tok.span.end])
+                .is_none()
             {
                 continue;
             }

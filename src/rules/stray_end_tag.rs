@@ -47,8 +47,8 @@ impl Rule for StrayEndTag {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let early = premature_end_tag::find(doc);
-        for (i, tok) in doc.tokens().iter().enumerate() {
-            if tok.kind != TokenKind::EndTag || tok.node.is_some() {
+        for (i, tok) in doc.tokens_of(TokenKind::EndTag) {
+            if tok.node.is_some() {
                 continue;
             }
             // The own end tag of an element another end tag closed early:
