@@ -122,7 +122,7 @@ impl Rule for DoubleEscapedEntity {
                 ),
             );
         };
-        for run in doc.text_runs() {
+        for run in ctx.text_runs() {
             let raw = &text[run.span.start..run.span.end];
             if AMP.find(raw.as_bytes()).is_none() || !prose::is_prose(doc, run.parent, true) {
                 continue;

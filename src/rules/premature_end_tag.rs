@@ -140,7 +140,7 @@ impl Rule for PrematureEndTag {
         let tokens = doc.tokens();
         let text = doc.text();
         let id = PrematureEndTag::META.id;
-        for p in find(doc) {
+        for p in ctx.premature_end_tags() {
             let tok = &tokens[p.token];
             let names: Vec<String> = p
                 .closed

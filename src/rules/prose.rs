@@ -108,11 +108,14 @@ pub(crate) fn is_prose(doc: &Document, parent: Option<NodeId>, skip_code: bool) 
 /// other `skip_code` variant) are shared, not decoded again.
 pub(crate) fn runs<'a>(
     doc: &'a Document,
+    text_runs: &'a [TextRun],
     skip_code: bool,
     known: &'a [Prose],
 ) -> impl Iterator<Item = Prose> + 'a {
     let mut known = known.iter().peekable();
-    doc.text_runs()
+    text_runs
+        .iter()
+        .copied()
         .filter(move |r| is_prose(doc, r.parent, skip_code))
         .map(move |run| {
             while known

@@ -311,7 +311,7 @@ impl Rule for UnclosedElement {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let debris = ctx.debris();
-        let early = premature_end_tag::find(doc);
+        let early = ctx.premature_end_tags();
         let raw_spans = std::cell::OnceCell::new();
         let sorted = std::cell::OnceCell::new();
         for el in doc.elements() {
@@ -336,7 +336,7 @@ impl Rule for UnclosedElement {
             }
             // Closed early by another element's end tag while its own comes later:
             // `premature-end-tag`'s.
-            if premature_end_tag::closed_early(&early, el.id) {
+            if premature_end_tag::closed_early(early, el.id) {
                 continue;
             }
             // A link closed by a nested `<a>`: `nested-anchor`'s.
