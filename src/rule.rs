@@ -126,6 +126,10 @@ pub struct Context<'a> {
     /// Character reference problems, found once per document for the two
     /// rules that report them.
     char_refs: std::sync::OnceLock<Vec<crate::rules::invalid_character_reference::RefIssue>>,
+    /// The page's text runs, listed once for the rules that walk them.
+    text_runs: std::sync::OnceLock<Vec<crate::document::TextRun>>,
+    /// Early end tags, found once for the three rules that need them.
+    premature: std::sync::OnceLock<Vec<crate::rules::premature_end_tag::Premature>>,
 }
 
 /// The lexed attributes of every start tag: token `i`'s are
@@ -146,6 +150,8 @@ impl<'a> Context<'a> {
             prose: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
             attributes: std::sync::OnceLock::new(),
             char_refs: std::sync::OnceLock::new(),
+            text_runs: std::sync::OnceLock::new(),
+            premature: std::sync::OnceLock::new(),
         }
     }
 
@@ -158,23 +164,23 @@ impl<'a> Context<'a> {
             let tokens = self.doc.tokens();
             let mut starts = Vec::with_capacity(tokens.len() + 1);
             let mut list = Vec::new();
-            for tok in tokens {
-                starts.push(list.len());
+            for (i, tok) in self.doc.tokens_of(crate::document::TokenKind::StartTag) {
+                // Every token up to this one starts where the list ends now.
+                starts.resize(i + 1, list.len());
                 // Attributes follow whitespace or `/` (WHATWG 13.2.5.32,
                 // 13.2.5.40): a tag without either has none.
-                if tok.kind == crate::document::TokenKind::StartTag
-                    && self
-                        .doc
-                        .source()
-                        .slice(tok.span)
-                        .bytes()
-                        .skip(1)
-                        .any(|b| b.is_ascii_whitespace() || b == b'/')
+                if self
+                    .doc
+                    .source()
+                    .slice(tok.span)
+                    .bytes()
+                    .skip(1)
+                    .any(|b| b.is_ascii_whitespace() || b == b'/')
                 {
                     crate::document::tag::attributes_into(text, tok.span, &mut list);
                 }
             }
-            starts.push(list.len());
+            starts.resize(tokens.len() + 1, list.len());
             Attributes { starts, list }
         });
         match (a.starts.get(token), a.starts.get(token + 1)) {
@@ -189,8 +195,9 @@ impl<'a> Context<'a> {
         let other = self.prose[usize::from(skip_code)]
             .get()
             .map_or(&[][..], Vec::as_slice);
-        self.prose[usize::from(!skip_code)]
-            .get_or_init(|| crate::rules::prose::runs(self.doc, skip_code, other).collect())
+        self.prose[usize::from(!skip_code)].get_or_init(|| {
+            crate::rules::prose::runs(self.doc, self.text_runs(), skip_code, other).collect()
+        })
     }
 
     /// Every character reference problem of the page, in source order
@@ -198,6 +205,20 @@ impl<'a> Context<'a> {
     pub(crate) fn char_ref_issues(&self) -> &[crate::rules::invalid_character_reference::RefIssue] {
         self.char_refs
             .get_or_init(|| crate::rules::invalid_character_reference::find(self))
+    }
+
+    /// [`Document::text_runs`], listed on first use: the prose lists and two
+    /// rules read them.
+    pub(crate) fn text_runs(&self) -> &[crate::document::TextRun] {
+        self.text_runs
+            .get_or_init(|| self.doc.text_runs().collect())
+    }
+
+    /// Every early end tag of the page ([`crate::rules::premature_end_tag::find`],
+    /// computed on first use).
+    pub(crate) fn premature_end_tags(&self) -> &[crate::rules::premature_end_tag::Premature] {
+        self.premature
+            .get_or_init(|| crate::rules::premature_end_tag::find(self.doc))
     }
 
     /// Every piece of tag debris in the document (computed on first use).

@@ -97,10 +97,7 @@ pub struct Malformed {
 pub fn directives(doc: &Document) -> (Vec<Directive>, Vec<Malformed>) {
     let mut found = Vec::new();
     let mut malformed = Vec::new();
-    for tok in doc.tokens() {
-        if tok.kind != TokenKind::Comment {
-            continue;
-        }
+    for (_, tok) in doc.tokens_of(TokenKind::Comment) {
         let raw = doc.source().slice(tok.span);
         // Bogus comments (`<! x>`, `<?x?>`) are not where people write directives.
         let Some(body) = raw.strip_prefix("<!--") else {

@@ -255,6 +255,8 @@ pub struct Document {
     /// Every element in tree order, listed on first use: a dozen rules walk
     /// them all.
     element_order: std::sync::OnceLock<Vec<NodeId>>,
+    /// The tokens of each kind, listed on first use (see [`TokenIndex`]).
+    token_index: std::sync::OnceLock<TokenIndex>,
 }
 
 /// Element names [`Document::in_element`] answers from the ancestry cache (every
@@ -347,6 +349,7 @@ impl Document {
             fragment,
             ancestry: std::sync::OnceLock::new(),
             element_order: std::sync::OnceLock::new(),
+            token_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -427,26 +430,27 @@ impl Document {
     /// parent merged). Use [`Document::in_element`] to skip code, scripts and the
     /// like.
     pub fn text_runs(&self) -> impl Iterator<Item = TextRun> + '_ {
-        let mut i = 0;
+        // Only text tokens are read (see `tokens_of`); a run is unbroken
+        // positions.
+        let mut texts = self.token_positions(TokenKind::Text).peekable();
         std::iter::from_fn(move || {
-            while i < self.tokens.len() && self.tokens[i].kind != TokenKind::Text {
-                i += 1;
-            }
-            let first = self.tokens.get(i)?;
+            let i = texts.next()?;
+            let first = &self.tokens[i];
             let mut run = TextRun {
                 span: first.span,
                 parent: first.node,
                 fostered: first.fostered,
                 first_token: i,
             };
-            i += 1;
-            while let Some(t) = self.tokens.get(i) {
-                if t.kind != TokenKind::Text || t.span.start != run.span.end || t.node != run.parent
-                {
+            let mut last = i;
+            while let Some(&j) = texts.peek() {
+                let t = &self.tokens[j];
+                if j != last + 1 || t.span.start != run.span.end || t.node != run.parent {
                     break;
                 }
                 run.span.end = t.span.end;
-                i += 1;
+                last = j;
+                texts.next();
             }
             Some(run)
         })
@@ -714,6 +718,91 @@ fn qual(name: &QualName) -> String {
         _ => "",
     };
     format!("{prefix}{}", name.local)
+}
+
+// ---- Token index: the tokens of one kind without touching the others ----
+
+/// The position of every token of each kind, in source order: most rules want
+/// one kind of token (comments, start tags), and a [`Token`] is bigger than a
+/// cache line, so a rule that skips the others through `tokens()` still pays a
+/// cache miss per token of the page. Positions are `u32` (4 bytes a token, not
+/// 90); a page with more tokens than that has its tail found by a scan.
+#[derive(Debug)]
+struct TokenIndex {
+    /// Per [`TokenKind`] (in `kind_slot` order): the positions of its tokens.
+    of_kind: [Vec<u32>; 6],
+    /// How many leading tokens `of_kind` covers: all of them, unless the page
+    /// has more than `u32` positions.
+    covered: usize,
+}
+
+/// The slot of `kind` in [`TokenIndex::of_kind`].
+fn kind_slot(kind: TokenKind) -> usize {
+    match kind {
+        TokenKind::StartTag => 0,
+        TokenKind::EndTag => 1,
+        TokenKind::Comment => 2,
+        TokenKind::Doctype => 3,
+        TokenKind::Text => 4,
+        TokenKind::Eof => 5,
+    }
+}
+
+impl Document {
+    fn token_index(&self) -> &TokenIndex {
+        self.token_index.get_or_init(|| {
+            let mut of_kind: [Vec<u32>; 6] = Default::default();
+            let mut covered = 0;
+            for (i, t) in self.tokens.iter().enumerate() {
+                let Ok(pos) = u32::try_from(i) else { break };
+                of_kind[kind_slot(t.kind)].push(pos);
+                covered = i + 1;
+            }
+            TokenIndex { of_kind, covered }
+        })
+    }
+
+    /// Every token of `kind` with its position, in source order: what
+    /// `tokens().iter().enumerate()` filtered on the kind gives, without
+    /// reading the other tokens.
+    pub fn tokens_of(
+        &self,
+        kind: TokenKind,
+    ) -> impl DoubleEndedIterator<Item = (usize, &Token)> + '_ {
+        self.token_positions(kind)
+            .map(move |i| (i, &self.tokens[i]))
+    }
+
+    /// The positions of the tokens of `kind`, in source order.
+    pub fn token_positions(
+        &self,
+        kind: TokenKind,
+    ) -> impl DoubleEndedIterator<Item = usize> + Clone + '_ {
+        let index = self.token_index();
+        let tail = index.covered..self.tokens.len();
+        index.of_kind[kind_slot(kind)]
+            .iter()
+            .map(|&i| i as usize)
+            .chain(tail.filter(move |&i| self.tokens[i].kind == kind))
+    }
+
+    /// The positions of the tokens of `kind` in `range` of positions, in
+    /// source order (found by binary search).
+    pub fn token_positions_in(
+        &self,
+        kind: TokenKind,
+        range: std::ops::Range<usize>,
+    ) -> impl DoubleEndedIterator<Item = usize> + Clone + '_ {
+        let index = self.token_index();
+        let list = &index.of_kind[kind_slot(kind)];
+        let from = list.partition_point(|&i| (i as usize) < range.start);
+        let to = list.partition_point(|&i| (i as usize) < range.end);
+        let tail = range.start.max(index.covered)..range.end.min(self.tokens.len());
+        list[from..to.max(from)]
+            .iter()
+            .map(|&i| i as usize)
+            .chain(tail.filter(move |&i| self.tokens[i].kind == kind))
+    }
 }
 
 impl<'a> Element<'a> {

@@ -48,10 +48,7 @@ impl Rule for BogusComment {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let debris = ctx.debris();
-        for tok in doc.tokens() {
-            if tok.kind != TokenKind::Comment {
-                continue;
-            }
+        for (_, tok) in doc.tokens_of(TokenKind::Comment) {
             let raw = doc.source().slice(tok.span);
             if raw.starts_with("<!--") || !raw.starts_with('<') || !raw.ends_with('>') {
                 continue;

@@ -77,10 +77,7 @@ impl Rule for ControlCharacter {
         if !may_have_control(text) {
             return;
         }
-        for tok in doc.tokens() {
-            if tok.kind != TokenKind::Text {
-                continue;
-            }
+        for (_, tok) in doc.tokens_of(TokenKind::Text) {
             let raw = doc.source().slice(tok.span);
             // Most text tokens hold none: one byte scan passes them over.
             if !may_have_control(raw) {

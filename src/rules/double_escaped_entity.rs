@@ -122,7 +122,7 @@ impl Rule for DoubleEscapedEntity {
                 ),
             );
         };
-        for run in doc.text_runs() {
+        for run in ctx.text_runs() {
             let raw = &text[run.span.start..run.span.end];
             if AMP.find(raw.as_bytes()).is_none() || !prose::is_prose(doc, run.parent, true) {
                 continue;
@@ -134,11 +134,10 @@ impl Rule for DoubleEscapedEntity {
                 );
             }
         }
-        for tok in doc.tokens() {
-            if tok.kind != TokenKind::StartTag
-                || AMP
-                    .find(&text.as_bytes()[tok.span.start..tok.span.end])
-                    .is_none()
+        for (_, tok) in doc.tokens_of(TokenKind::StartTag) {
+            if AMP
+                .find(&text.as_bytes()[tok.span.start..tok.span.end])
+                .is_none()
             {
                 continue;
             }

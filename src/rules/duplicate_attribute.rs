@@ -42,10 +42,7 @@ impl Rule for DuplicateAttribute {
         let doc = ctx.doc;
         // Names compared ignoring ASCII case, without a lowercased copy each.
         let mut seen: Vec<&str> = Vec::new();
-        for (t, tok) in doc.tokens().iter().enumerate() {
-            if tok.kind != TokenKind::StartTag {
-                continue;
-            }
+        for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
             let attrs = ctx.attributes(t);
             seen.clear();
             for a in attrs {

@@ -228,10 +228,7 @@ impl Rule for EventHandlerAttribute {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        for (t, tok) in doc.tokens().iter().enumerate() {
-            if tok.kind != TokenKind::StartTag {
-                continue;
-            }
+        for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
             for a in ctx.attributes(t) {
                 if !is_event_handler(&a.name) {
                     continue;

@@ -117,11 +117,15 @@ impl Rule for FosterParentedContent {
                 .iter()
                 .any(|d| d.token == i || d.span.overlaps(tokens[i].span))
         };
+        // The first token not yet part of a run.
         let mut i = 0;
-        while i < tokens.len() {
+        for t in doc.token_positions(TokenKind::Text) {
+            if t < i {
+                continue;
+            }
+            i = t;
             let tok = &tokens[i];
-            if tok.kind != TokenKind::Text || !tok.fostered || from_debris(i) {
-                i += 1;
+            if !tok.fostered || from_debris(i) {
                 continue;
             }
             // One finding per run of text: the tokenizer splits a run at character

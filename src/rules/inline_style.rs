@@ -43,10 +43,7 @@ impl Rule for InlineStyle {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        for (t, tok) in doc.tokens().iter().enumerate() {
-            if tok.kind != TokenKind::StartTag {
-                continue;
-            }
+        for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
             for a in ctx.attributes(t) {
                 if !a.name.eq_ignore_ascii_case("style") {
                     continue;

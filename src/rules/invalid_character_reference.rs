@@ -224,7 +224,7 @@ pub(crate) fn find(ctx: &Context<'_>) -> Vec<RefIssue> {
     let doc = ctx.doc;
     let text = doc.text();
     let mut out = Vec::new();
-    for run in doc.text_runs() {
+    for run in ctx.text_runs() {
         let raw = run.parent.and_then(|n| doc.element(n)).is_some_and(|e| {
             html::is_raw_text(e.name()) && !matches!(e.name(), "textarea" | "title")
         });
@@ -232,12 +232,11 @@ pub(crate) fn find(ctx: &Context<'_>) -> Vec<RefIssue> {
             scan(text, run.span, None, &mut out);
         }
     }
-    for (t, tok) in doc.tokens().iter().enumerate() {
+    for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
         // `scan` acts only at a `&`: a tag without one has nothing to find.
-        if tok.kind == TokenKind::StartTag
-            && text
-                .get(tok.span.start..tok.span.end)
-                .is_some_and(|t| memchr::memchr(b'&', t.as_bytes()).is_some())
+        if text
+            .get(tok.span.start..tok.span.end)
+            .is_some_and(|t| memchr::memchr(b'&', t.as_bytes()).is_some())
         {
             for a in ctx.attributes(t) {
                 if let Some(v) = a.value_span {

@@ -49,10 +49,7 @@ impl Rule for InvalidNesting {
         let doc = ctx.doc;
         let id = InvalidNesting::META.id;
         let tokens = doc.tokens();
-        for (idx, tok) in tokens.iter().enumerate() {
-            if tok.kind != TokenKind::StartTag {
-                continue;
-            }
+        for (idx, tok) in doc.tokens_of(TokenKind::StartTag) {
             let name = &*tok.name;
             if name == "form" && tok.node.is_none() {
                 let in_form = tok

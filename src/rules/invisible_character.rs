@@ -109,7 +109,7 @@ fn rtl_lang(lang: Option<&str>) -> bool {
 fn found(p: &Prose, rtl: bool) -> Vec<usize> {
     (0..p.chars.len())
         .filter(|&i| {
-            let c = p.chars[i].c;
+            let c = p.chars[i];
             if name(c).is_none() {
                 return false;
             }
@@ -139,16 +139,16 @@ impl Rule for InvisibleCharacter {
         }
         for p in ctx.prose(false) {
             if p.literal(text).is_some_and(|raw| !may_be_invisible(raw))
-                || !p.chars.iter().any(|c| name(c.c).is_some())
+                || !p.chars.iter().any(|&c| name(c).is_some())
             {
                 continue;
             }
-            let rtl = rtl_lang(doc.lang(p.run.parent)) || p.chars.iter().any(|c| is_rtl(c.c));
+            let rtl = rtl_lang(doc.lang(p.run.parent)) || p.chars.iter().any(|&c| is_rtl(c));
             // Characters inside one word share one edit over the whole word, so the
             // fix loop's text guard sees the word it joins (`pass​word`).
             let mut groups: Vec<(Span, Vec<usize>)> = Vec::new();
             for i in found(p, rtl) {
-                let core = p.chars[i].span;
+                let core = p.spans[i];
                 let wide = prose::widen_to_word(text, core, p.run.span);
                 match groups.last_mut() {
                     Some((span, members)) if wide.start < span.end || core.start < span.end => {
@@ -162,16 +162,16 @@ impl Rule for InvisibleCharacter {
                 let mut replacement = String::new();
                 let mut last = wide.start;
                 for &i in &members {
-                    let core = p.chars[i].span;
+                    let core = p.spans[i];
                     if core.start >= last {
                         replacement.push_str(&text[last..core.start]);
                         last = core.end;
                     }
                 }
                 replacement.push_str(&text[last..wide.end]);
-                let first = p.chars[members[0]].c;
+                let first = p.chars[members[0]];
                 let label = name(first).unwrap_or("invisible character");
-                let safe = members.iter().all(|&i| !is_bidi(p.chars[i].c));
+                let safe = members.iter().all(|&i| !is_bidi(p.chars[i]));
                 let edits = vec![Edit::replacement(replacement, wide)];
                 let fix = if safe {
                     Fix::safe(edits)
@@ -188,12 +188,8 @@ impl Rule for InvisibleCharacter {
                     )
                 };
                 out.push(
-                    Diagnostic::new(
-                        InvisibleCharacter::META.id,
-                        p.chars[members[0]].span,
-                        message,
-                    )
-                    .with_fix("Remove the invisible character", fix.changing_text()),
+                    Diagnostic::new(InvisibleCharacter::META.id, p.spans[members[0]], message)
+                        .with_fix("Remove the invisible character", fix.changing_text()),
                 );
             }
         }

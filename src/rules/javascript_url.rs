@@ -60,10 +60,7 @@ impl Rule for JavascriptUrl {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
-        for (t, tok) in doc.tokens().iter().enumerate() {
-            if tok.kind != TokenKind::StartTag {
-                continue;
-            }
+        for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
             for a in ctx.attributes(t) {
                 let Some(v) = a.value_span else { continue };
                 // Decoded and trimmed, the value starts with `j`: written as a

@@ -226,8 +226,8 @@ impl Rule for MalformedAttribute {
         let b = text.as_bytes();
         let id = MalformedAttribute::META.id;
         let (mut attrs, mut issues) = (Vec::new(), Vec::new());
-        for tok in doc.tokens() {
-            if tok.kind != TokenKind::StartTag || !text[tok.span.start..].starts_with('<') {
+        for (_, tok) in doc.tokens_of(TokenKind::StartTag) {
+            if !text[tok.span.start..].starts_with('<') {
                 continue;
             }
             if b.get(tok.span.end.wrapping_sub(1)) != Some(&b'>') {

@@ -48,10 +48,7 @@ impl Rule for MalformedComment {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let tokens = doc.tokens();
-        for (idx, tok) in tokens.iter().enumerate() {
-            if tok.kind != TokenKind::Comment {
-                continue;
-            }
+        for (idx, tok) in doc.tokens_of(TokenKind::Comment) {
             let raw = doc.source().slice(tok.span);
             if !raw.starts_with("<!--") {
                 continue;

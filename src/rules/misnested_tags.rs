@@ -79,8 +79,8 @@ impl Rule for MisnestedTags {
         let doc = ctx.doc;
         let tokens = doc.tokens();
         let text = doc.text();
-        for (idx, tok) in tokens.iter().enumerate() {
-            if tok.kind != TokenKind::EndTag || tok.closed.is_empty() {
+        for (idx, tok) in doc.tokens_of(TokenKind::EndTag) {
+            if tok.closed.is_empty() {
                 continue;
             }
             let Some(outer) = tok.node.and_then(|n| doc.element(n)) else {

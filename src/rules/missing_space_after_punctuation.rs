@@ -170,7 +170,7 @@ impl Rule for MissingSpaceAfterPunctuation {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for p in ctx.prose(true) {
             for i in 1..p.chars.len().saturating_sub(1) {
-                let mark = p.chars[i].c;
+                let mark = p.chars[i];
                 // Either case needs a word right after the mark (a capitalised
                 // one after a period, a lowercase one after a comma): most
                 // marks are followed by a space and go no further.
@@ -194,7 +194,7 @@ impl Rule for MissingSpaceAfterPunctuation {
                 if !hit {
                     continue;
                 }
-                let at = p.chars[i].span.end;
+                let at = p.spans[i].end;
                 let shown = escape_for_terminal(&tok);
                 let (name, fix) = if mark == '.' {
                     ("period", Fix::unsafe_(vec![Edit::insertion(" ", at)]))

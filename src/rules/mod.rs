@@ -34,7 +34,7 @@ mod nbsp_run;
 mod nested_anchor;
 mod obsolete_element;
 mod placeholder_text;
-mod premature_end_tag;
+pub(crate) mod premature_end_tag;
 mod repeated_word;
 mod self_closing_non_void;
 mod space_before_punctuation;

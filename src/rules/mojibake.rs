@@ -233,20 +233,20 @@ struct Found {
 fn find_in_run(p: &Prose) -> Vec<Found> {
     // Every finding starts at a lead character (`Â`..`ô`, U+00C2..U+00F4): a run
     // without one has nothing to find.
-    if !p.chars.iter().any(|c| matches!(c.c as u32, 0xc2..=0xf4)) {
+    if !p.chars.iter().any(|&c| matches!(c as u32, 0xc2..=0xf4)) {
         return Vec::new();
     }
-    let chars: Vec<char> = p.chars.iter().map(|c| c.c).collect();
+    let chars: &[char] = &p.chars;
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let mut cluster = Vec::new();
         let mut j = i;
-        while let Some(s) = seq_at(&chars, j) {
+        while let Some(s) = seq_at(chars, j) {
             cluster.push(s);
             j += s.len;
         }
-        if !cluster.is_empty() && accept(&cluster, &chars) {
+        if !cluster.is_empty() && accept(&cluster, chars) {
             let replacement = redecode(&chars[i..j]);
             let drop_leads_only = cluster.iter().all(|s| s.lead == 0xc2);
             out.push(Found {
@@ -389,9 +389,9 @@ fn report_run(
             repaired.push_str(&p.string(last_char, f.from));
             if f.drop_leads_only {
                 // Keep each continuation as written (`&nbsp;` stays `&nbsp;`).
-                for (k, ch) in p.chars[f.from..f.to].iter().enumerate() {
+                for (k, s) in p.spans[f.from..f.to].iter().enumerate() {
                     if k % 2 == 1 {
-                        replacement.push_str(&text[ch.span.start..ch.span.end]);
+                        replacement.push_str(&text[s.start..s.end]);
                     }
                 }
             } else {
@@ -447,6 +447,7 @@ mod tests {
     use super::*;
 
     fn fixed(s: &str) -> Vec<String> {
+        let (chars, spans) = prose::decode_apart(s, Span::new(0, s.len()), false);
         let p = Prose {
             run: crate::document::TextRun {
                 span: Span::new(0, s.len()),
@@ -454,7 +455,8 @@ mod tests {
                 fostered: false,
                 first_token: 0,
             },
-            chars: std::sync::Arc::new(prose::decode(s, Span::new(0, s.len()), false)),
+            chars: std::sync::Arc::new(chars),
+            spans: std::sync::Arc::new(spans),
         };
         find_in_run(&p).into_iter().map(|f| f.replacement).collect()
     }

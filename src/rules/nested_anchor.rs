@@ -43,8 +43,8 @@ impl Rule for NestedAnchor {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        for tok in doc.tokens() {
-            if tok.kind != TokenKind::StartTag || &*tok.name != "a" {
+        for (_, tok) in doc.tokens_of(TokenKind::StartTag) {
+            if &*tok.name != "a" {
                 continue;
             }
             let Some(outer) = tok

@@ -72,13 +72,16 @@ impl Rule for ObsoleteElement {
         }
         // `<image>` is renamed by the tree builder (WHATWG 13.2.6.4.7, "A start tag
         // whose tag name is "image""), so only the token still says so.
-        for tok in doc.tokens() {
+        for (_, tok) in doc.tokens_of(TokenKind::StartTag) {
+            if &*tok.name != "image" {
+                continue;
+            }
             // In SVG, `<image>` is SVG's own element and keeps its name.
             let foreign = tok
                 .node
                 .and_then(|n| doc.element(n))
                 .is_some_and(|e| !e.is_html());
-            if tok.kind == TokenKind::StartTag && &*tok.name == "image" && !foreign {
+            if !foreign {
                 let name_span = Span::new(tok.span.start + 1, tok.span.start + 6);
                 if !doc.source().slice(name_span).eq_ignore_ascii_case("image") {
                     continue;

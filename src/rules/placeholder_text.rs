@@ -94,7 +94,7 @@ fn bracket_notes(p: &Prose, out: &mut Vec<Diagnostic>) {
 /// A case-insensitive literal.
 /// Every `needle` (ASCII lowercase) in the run, matched ignoring ASCII case.
 fn literal(p: &Prose, needle: &str, what: &str, out: &mut Vec<Diagnostic>) {
-    let lower = |i: usize| p.chars[i].c.to_ascii_lowercase();
+    let lower = |i: usize| p.chars[i].to_ascii_lowercase();
     // ASCII: one byte a character.
     let needle = needle.as_bytes();
     let len = p.chars.len();
@@ -243,8 +243,7 @@ impl Seen {
         }
         let mut seen = Seen::default();
         let mut prev = '\0';
-        for ch in p.chars.iter() {
-            let c = ch.c;
+        for &c in p.chars.iter() {
             match c {
                 '[' => seen.bracket = true,
                 'o' | 'O' => seen.lorem |= matches!(prev, 'l' | 'L'),
@@ -287,20 +286,20 @@ impl Rule for PlaceholderText {
             // An element whose whole text is what a failed script printed: at
             // most 9 characters between the first and last non-space ones.
             // A run of whitespace only is scanned once, not from both ends.
-            let Some(a) = p.chars.iter().position(|c| !c.c.is_whitespace()) else {
+            let Some(a) = p.chars.iter().position(|c| !c.is_whitespace()) else {
                 continue;
             };
             let b = p
                 .chars
                 .iter()
-                .rposition(|c| !c.c.is_whitespace())
+                .rposition(|c| !c.is_whitespace())
                 .unwrap_or(a);
             if b - a >= 15 {
                 continue;
             }
             // The trimmed text is `chars[a..=b]`: `undefined`, `null` or `NaN`
             // has 3, 4 or 9 characters and starts with `u`, `n` or `N`.
-            if !matches!(b - a, 2 | 3 | 8) || !matches!(p.chars[a].c, 'u' | 'n' | 'N') {
+            if !matches!(b - a, 2 | 3 | 8) || !matches!(p.chars[a], 'u' | 'n' | 'N') {
                 continue;
             }
             let text = p.string(0, p.chars.len());

@@ -74,10 +74,9 @@ fn blocks(name: &str) -> bool {
 
 /// Every early end tag of the page.
 pub(crate) fn find(doc: &Document) -> Vec<Premature> {
-    let tokens = doc.tokens();
     let mut out = Vec::new();
-    for (idx, tok) in tokens.iter().enumerate() {
-        if tok.kind != TokenKind::EndTag || tok.closed.is_empty() {
+    for (idx, tok) in doc.tokens_of(TokenKind::EndTag) {
+        if tok.closed.is_empty() {
             continue;
         }
         let Some(x) = tok.node.and_then(|n| doc.element(n)) else {
@@ -141,7 +140,7 @@ impl Rule for PrematureEndTag {
         let tokens = doc.tokens();
         let text = doc.text();
         let id = PrematureEndTag::META.id;
-        for p in find(doc) {
+        for p in ctx.premature_end_tags() {
             let tok = &tokens[p.token];
             let names: Vec<String> = p
                 .closed

@@ -22,18 +22,22 @@ pub(crate) struct Prose {
     /// The raw run.
     pub run: TextRun,
     /// Its characters (shared between the code-skipped and code-kept lists).
-    pub chars: std::sync::Arc<Vec<Ch>>,
+    pub chars: std::sync::Arc<Vec<char>>,
+    /// The raw source bytes of each character: `spans[i]` is `chars[i]`'s.
+    /// Kept apart from the characters (not a list of [`Ch`]): the rules scan
+    /// the characters, 4 bytes each, and look up a span only at a finding.
+    pub spans: std::sync::Arc<Vec<Span>>,
 }
 
 impl Prose {
     /// The decoded text of `chars[from..to]`.
     pub(crate) fn string(&self, from: usize, to: usize) -> String {
-        self.chars[from..to].iter().map(|c| c.c).collect()
+        self.chars[from..to].iter().collect()
     }
 
     /// The raw span of `chars[from..to]` (`to > from`).
     pub(crate) fn span(&self, from: usize, to: usize) -> Span {
-        Span::new(self.chars[from].span.start, self.chars[to - 1].span.end)
+        Span::new(self.spans[from].start, self.spans[to - 1].end)
     }
 
     /// The run's raw bytes (`text` is the page's) when its characters are exactly
@@ -55,7 +59,7 @@ impl Prose {
 
     /// The character at `i`, if any.
     pub(crate) fn at(&self, i: usize) -> Option<char> {
-        self.chars.get(i).map(|c| c.c)
+        self.chars.get(i).copied()
     }
 
     /// The character before `i`, if any.
@@ -108,11 +112,14 @@ pub(crate) fn is_prose(doc: &Document, parent: Option<NodeId>, skip_code: bool) 
 /// other `skip_code` variant) are shared, not decoded again.
 pub(crate) fn runs<'a>(
     doc: &'a Document,
+    text_runs: &'a [TextRun],
     skip_code: bool,
     known: &'a [Prose],
 ) -> impl Iterator<Item = Prose> + 'a {
     let mut known = known.iter().peekable();
-    doc.text_runs()
+    text_runs
+        .iter()
+        .copied()
         .filter(move |r| is_prose(doc, r.parent, skip_code))
         .map(move |run| {
             while known
@@ -121,13 +128,17 @@ pub(crate) fn runs<'a>(
             {
                 known.next();
             }
-            let chars = match known.peek() {
-                Some(k) if k.run.first_token == run.first_token && k.run.span == run.span => {
-                    std::sync::Arc::clone(&k.chars)
+            let (chars, spans) = match known.peek() {
+                Some(k) if k.run.first_token == run.first_token && k.run.span == run.span => (
+                    std::sync::Arc::clone(&k.chars),
+                    std::sync::Arc::clone(&k.spans),
+                ),
+                _ => {
+                    let (chars, spans) = decode_apart(doc.text(), run.span, false);
+                    (std::sync::Arc::new(chars), std::sync::Arc::new(spans))
                 }
-                _ => std::sync::Arc::new(decode(doc.text(), run.span, false)),
             };
-            Prose { run, chars }
+            Prose { run, chars, spans }
         })
 }
 
@@ -135,8 +146,20 @@ pub(crate) fn runs<'a>(
 /// they stand for. In an attribute value (`in_attribute`), a legacy reference
 /// without `;` followed by `=` or an alphanumeric stays literal (WHATWG 13.2.5.73).
 pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
+    let (chars, spans) = decode_apart(text, span, in_attribute);
+    chars
+        .into_iter()
+        .zip(spans)
+        .map(|(c, span)| Ch { c, span })
+        .collect()
+}
+
+/// [`decode`], the characters and their spans in two lists (`spans[i]` is
+/// `chars[i]`'s).
+pub(crate) fn decode_apart(text: &str, span: Span, in_attribute: bool) -> (Vec<char>, Vec<Span>) {
     let raw = text.get(span.start..span.end).unwrap_or("");
-    let mut out = Vec::with_capacity(raw.len());
+    let mut chars = Vec::with_capacity(raw.len());
+    let mut spans = Vec::with_capacity(raw.len());
     let mut i = 0;
     let bytes = raw.as_bytes();
     while i < raw.len() {
@@ -147,19 +170,18 @@ pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
             .position(|&b| !b.is_ascii() || b == b'&')
             .map_or(bytes.len(), |k| i + k);
         if plain > i {
-            let at = span.start;
-            out.extend(bytes[i..plain].iter().enumerate().map(|(k, &b)| Ch {
-                c: char::from(b),
-                span: Span::new(at + i + k, at + i + k + 1),
-            }));
+            let at = span.start + i;
+            chars.extend(bytes[i..plain].iter().map(|&b| char::from(b)));
+            spans.extend((at..at + (plain - i)).map(|k| Span::new(k, k + 1)));
             i = plain;
             continue;
         }
         if bytes[i] == b'&' {
-            if let Some((len, chars)) = char_ref(&raw[i..], in_attribute) {
+            if let Some((len, decoded)) = char_ref(&raw[i..], in_attribute) {
                 let s = Span::new(span.start + i, span.start + i + len);
-                for c in chars.into_iter().flatten() {
-                    out.push(Ch { c, span: s });
+                for c in decoded.into_iter().flatten() {
+                    chars.push(c);
+                    spans.push(s);
                 }
                 i += len;
                 continue;
@@ -168,13 +190,11 @@ pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
         let Some(c) = raw[i..].chars().next() else {
             break;
         };
-        out.push(Ch {
-            c,
-            span: Span::new(span.start + i, span.start + i + c.len_utf8()),
-        });
+        chars.push(c);
+        spans.push(Span::new(span.start + i, span.start + i + c.len_utf8()));
         i += c.len_utf8();
     }
-    out
+    (chars, spans)
 }
 
 /// The character reference at the start of `s` (which starts with `&`): its length

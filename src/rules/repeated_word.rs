@@ -103,12 +103,9 @@ impl Rule for RepeatedWord {
                     continue;
                 }
                 let (c1, c2) = (&p.chars[a..b], &p.chars[c..d]);
-                if c1.iter().chain(c2).all(|ch| ch.c.is_ascii())
+                if c1.iter().chain(c2).all(char::is_ascii)
                     && (c1.len() != c2.len()
-                        || !c1
-                            .iter()
-                            .zip(c2)
-                            .all(|(x, y)| x.c.eq_ignore_ascii_case(&y.c)))
+                        || !c1.iter().zip(c2).all(|(x, y)| x.eq_ignore_ascii_case(y)))
                 {
                     continue;
                 }

@@ -45,8 +45,8 @@ impl Rule for SelfClosingNonVoid {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
-        for tok in doc.tokens() {
-            if tok.kind != TokenKind::StartTag || !tok.self_closing || html::is_void(&tok.name) {
+        for (_, tok) in doc.tokens_of(TokenKind::StartTag) {
+            if !tok.self_closing || html::is_void(&tok.name) {
                 continue;
             }
             let Some(el) = tok.node.and_then(|n| doc.element(n)) else {

@@ -92,7 +92,7 @@ impl Rule for SpaceBeforePunctuation {
             let mut french = None;
             for i in 1..p.chars.len() {
                 let Some(from) = finding(p, i) else { continue };
-                let mark = p.chars[i].c;
+                let mark = p.chars[i];
                 if is_high(mark) {
                     let french = *french.get_or_insert_with(|| {
                         doc.lang(p.run.parent).is_some_and(|l| {

@@ -46,14 +46,14 @@ impl Rule for StrayEndTag {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        let early = premature_end_tag::find(doc);
-        for (i, tok) in doc.tokens().iter().enumerate() {
-            if tok.kind != TokenKind::EndTag || tok.node.is_some() {
+        let early = ctx.premature_end_tags();
+        for (i, tok) in doc.tokens_of(TokenKind::EndTag) {
+            if tok.node.is_some() {
                 continue;
             }
             // The own end tag of an element another end tag closed early:
             // `premature-end-tag` keeps it and moves or removes the early one.
-            if premature_end_tag::claims_end_tag(&early, i) {
+            if premature_end_tag::claims_end_tag(early, i) {
                 continue;
             }
             let name = &*tok.name;

@@ -118,10 +118,7 @@ impl Rule for TableStructure {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let id = TableStructure::META.id;
-        for tok in doc.tokens() {
-            if tok.kind != TokenKind::StartTag {
-                continue;
-            }
+        for (_, tok) in doc.tokens_of(TokenKind::StartTag) {
             let name = &*tok.name;
             if !matches!(
                 name,

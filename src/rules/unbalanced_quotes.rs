@@ -202,7 +202,8 @@ impl Rule for UnbalancedQuotes {
         let mut check = |runs: &[&Prose], carry: bool| {
             chars.clear();
             for p in runs {
-                chars.extend_from_slice(&p.chars);
+                let spans = p.spans.iter();
+                chars.extend(p.chars.iter().zip(spans).map(|(&c, &span)| Ch { c, span }));
             }
             check_block(&chars, carry, &mut findings)
         };
@@ -228,7 +229,7 @@ impl Rule for UnbalancedQuotes {
                 || p.may_hold(text, 0xe2)
                     && p.chars
                         .iter()
-                        .any(|c| matches!(c.c, OPEN | CLOSE | LOW_OPEN));
+                        .any(|&c| matches!(c, OPEN | CLOSE | LOW_OPEN));
             runs.push(p);
         }
         if !runs.is_empty() && quoted {

@@ -85,11 +85,10 @@ fn placement(doc: &Document, el: Element<'_>) -> Option<(usize, Option<NodeId>)>
     let tok = &doc.tokens()[closed];
     if tok.kind == TokenKind::Eof {
         // Before `</body>` / `</html>` if they follow, else at the end of the text.
-        let after = doc.tokens().iter().find(|t| {
-            t.kind == TokenKind::EndTag
-                && matches!(&*t.name, "body" | "html")
-                && t.span.start >= start_end
-        });
+        let after = doc
+            .tokens_of(TokenKind::EndTag)
+            .map(|(_, t)| t)
+            .find(|t| matches!(&*t.name, "body" | "html") && t.span.start >= start_end);
         if let Some(t) = after {
             return Some((t.span.start, None));
         }
@@ -97,9 +96,11 @@ fn placement(doc: &Document, el: Element<'_>) -> Option<(usize, Option<NodeId>)>
         let mut trimmed = text.trim_end().len().max(start_end);
         // An unclosed comment (or bogus comment) runs to the end of the file: an
         // end tag inserted there would be comment text. Insert before it.
-        if let Some(t) = doc.tokens().iter().rev().find(|t| {
-            t.kind == TokenKind::Comment && t.span.start < trimmed && trimmed <= t.span.end
-        }) {
+        if let Some((_, t)) = doc
+            .tokens_of(TokenKind::Comment)
+            .rev()
+            .find(|(_, t)| t.span.start < trimmed && trimmed <= t.span.end)
+        {
             if !comment_closed(doc.source().slice(t.span)) {
                 if t.span.start < start_end {
                     return None;
@@ -148,8 +149,9 @@ fn blocked_end_tag<'a>(
     } else {
         0
     };
-    for tok in &tokens[from..] {
-        if tok.span.start < start || tok.kind != TokenKind::EndTag || tok.node.is_some() {
+    for i in doc.token_positions_in(TokenKind::EndTag, from..tokens.len()) {
+        let tok = &tokens[i];
+        if tok.span.start < start || tok.node.is_some() {
             continue;
         }
         if tok.span.start >= end {
@@ -309,7 +311,7 @@ impl Rule for UnclosedElement {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let debris = ctx.debris();
-        let early = premature_end_tag::find(doc);
+        let early = ctx.premature_end_tags();
         let raw_spans = std::cell::OnceCell::new();
         let sorted = std::cell::OnceCell::new();
         for el in doc.elements() {
@@ -334,7 +336,7 @@ impl Rule for UnclosedElement {
             }
             // Closed early by another element's end tag while its own comes later:
             // `premature-end-tag`'s.
-            if premature_end_tag::closed_early(&early, el.id) {
+            if premature_end_tag::closed_early(early, el.id) {
                 continue;
             }
             // A link closed by a nested `<a>`: `nested-anchor`'s.

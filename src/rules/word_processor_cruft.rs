@@ -117,7 +117,16 @@ impl Rule for WordProcessorCruft {
         let doc = ctx.doc;
         let text = doc.text();
         let id = WordProcessorCruft::META.id;
-        for tok in doc.tokens() {
+        // Comments and start tags, in source order: the only tokens that matter.
+        let mut comments = doc.token_positions(TokenKind::Comment).peekable();
+        let mut start_tags = doc.token_positions(TokenKind::StartTag).peekable();
+        let positions = std::iter::from_fn(|| match (comments.peek(), start_tags.peek()) {
+            (Some(&c), Some(&s)) if s < c => start_tags.next(),
+            (Some(_), _) => comments.next(),
+            (None, _) => start_tags.next(),
+        });
+        for i in positions {
+            let tok = &doc.tokens()[i];
             let raw = &text[tok.span.start..tok.span.end];
             match tok.kind {
                 TokenKind::Comment if is_office_comment(raw) => {
