@@ -4,7 +4,8 @@
 # load that drifts during the run hits all three alike (compare.sh times each tool's
 # rounds back to back). Prints the minimum and the median of each, and the ratios
 # of the minima.
-# Usage: scripts/interleave.sh [CORPUS_DIR] [ROUNDS]   (TAGMEND_BIN=path for another build)
+# Usage: scripts/interleave.sh [CORPUS_DIR] [ROUNDS]   (TAGMEND_BIN=path for another build;
+# TAGMEND_BASE=path also times that build's check in the same rotation, for an A/B)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus/articles}
@@ -24,6 +25,10 @@ for _ in $(seq "$rounds"); do
   echo "html5ever $(ms "$parse" "${files[@]}")" >>"$out"
   echo "check_1 $(ms env RAYON_NUM_THREADS=1 "$bin" check --output-format concise "${files[@]}")" >>"$out"
   echo "check_all $(ms "$bin" check --output-format concise "${files[@]}")" >>"$out"
+  if [ -n "${TAGMEND_BASE:-}" ]; then
+    echo "base_1 $(ms env RAYON_NUM_THREADS=1 "$TAGMEND_BASE" check --output-format concise "${files[@]}")" >>"$out"
+    echo "base_all $(ms "$TAGMEND_BASE" check --output-format concise "${files[@]}")" >>"$out"
+  fi
 done
 stat() { # min and median of one series
   grep "^$1 " "$out" | cut -d' ' -f2 | sort -n | awk '{a[NR]=$1} END{printf "%d %d", a[1], a[int((NR+1)/2)]}'
@@ -38,3 +43,11 @@ echo "  check, all threads   $ca / $cam"
 awk -v h="$h" -v c1="$c1" -v ca="$ca" 'BEGIN{
   printf "check 1 thread vs html5ever: %.2fx (target >= 0.6)\n", h / c1
   printf "all threads vs 1 thread:     %.2fx (target >= 1.8 on 2 cores)\n", c1 / ca }'
+if [ -n "${TAGMEND_BASE:-}" ]; then
+  read -r b1 b1m <<<"$(stat base_1)"
+  read -r ba bam <<<"$(stat base_all)"
+  echo "  base check, 1 thread     $b1 / $b1m"
+  echo "  base check, all threads  $ba / $bam"
+  awk -v h="$h" -v c1="$c1" -v ca="$ca" -v b1="$b1" -v ba="$ba" 'BEGIN{
+    printf "this build vs base: 1 thread %.2fx, all threads %.2fx; base vs html5ever %.2fx\n", b1 / c1, ba / ca, h / b1 }'
+fi
