@@ -132,10 +132,13 @@ pub struct Context<'a> {
     premature: std::sync::OnceLock<Vec<crate::rules::premature_end_tag::Premature>>,
 }
 
-/// The lexed attributes of every start tag: token `i`'s are
-/// `list[starts[i]..starts[i + 1]]`.
+/// The lexed attributes of the start tags that have any, in source order: the
+/// `k`th such tag is token `tags[k].0`, its attributes
+/// `list[tags[k - 1].1..tags[k].1]` (from 0 for the first). Only tags with
+/// attributes get an entry, not every token of the page: most tokens are
+/// text and end tags.
 struct Attributes {
-    starts: Vec<usize>,
+    tags: Vec<(usize, usize)>,
     list: Vec<crate::document::tag::RawAttr>,
 }
 
@@ -155,18 +158,22 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The attributes of token `token` as written ([`crate::document::tag::attributes`]),
-    /// empty unless it is a start tag (lexed on first use: half a dozen rules
-    /// read them).
-    pub(crate) fn attributes(&self, token: usize) -> &[crate::document::tag::RawAttr] {
+    /// Every start tag that has attributes, in source order: its token
+    /// position and its attributes as written ([`crate::document::tag::attributes`]).
+    /// Lexed on first use: half a dozen rules read them.
+    pub(crate) fn tag_attributes(
+        &self,
+    ) -> impl Iterator<Item = (usize, &[crate::document::tag::RawAttr])> + '_ {
         let a = self.attributes.get_or_init(|| {
             let text = self.doc.text();
-            let tokens = self.doc.tokens();
-            let mut starts = Vec::with_capacity(tokens.len() + 1);
-            let mut list = Vec::new();
+            let mut tags = Vec::new();
+            // Sized for one attribute a tag (about what pages have), so the
+            // list seldom regrows.
+            let starts = self
+                .doc
+                .token_positions(crate::document::TokenKind::StartTag);
+            let mut list = Vec::with_capacity(starts.size_hint().0);
             for (i, tok) in self.doc.tokens_of(crate::document::TokenKind::StartTag) {
-                // Every token up to this one starts where the list ends now.
-                starts.resize(i + 1, list.len());
                 // Attributes follow whitespace or `/` (WHATWG 13.2.5.32,
                 // 13.2.5.40): a tag without either has none.
                 if self
@@ -177,16 +184,21 @@ impl<'a> Context<'a> {
                     .skip(1)
                     .any(|b| b.is_ascii_whitespace() || b == b'/')
                 {
+                    let from = list.len();
                     crate::document::tag::attributes_into(text, tok.span, &mut list);
+                    if list.len() > from {
+                        tags.push((i, list.len()));
+                    }
                 }
             }
-            starts.resize(tokens.len() + 1, list.len());
-            Attributes { starts, list }
+            Attributes { tags, list }
         });
-        match (a.starts.get(token), a.starts.get(token + 1)) {
-            (Some(&from), Some(&to)) => &a.list[from..to],
-            _ => &[],
-        }
+        let mut from = 0;
+        a.tags.iter().map(move |&(token, to)| {
+            let attrs = &a.list[from..to];
+            from = to;
+            (token, attrs)
+        })
     }
 
     /// Every prose run of the page, decoded; code skipped when `skip_code`
