@@ -447,17 +447,15 @@ mod tests {
     use super::*;
 
     fn fixed(s: &str) -> Vec<String> {
-        let (chars, spans) = prose::decode_apart(s, Span::new(0, s.len()), false);
-        let p = Prose {
-            run: crate::document::TextRun {
+        let p = Prose::new(
+            s,
+            crate::document::TextRun {
                 span: Span::new(0, s.len()),
                 parent: None,
                 fostered: false,
                 first_token: 0,
             },
-            chars: std::sync::Arc::new(chars),
-            spans: std::sync::Arc::new(spans),
-        };
+        );
         find_in_run(&p).into_iter().map(|f| f.replacement).collect()
     }
 
