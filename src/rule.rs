@@ -130,12 +130,65 @@ pub struct Context<'a> {
     text_runs: std::sync::OnceLock<Vec<crate::document::TextRun>>,
     /// Early end tags, found once for the three rules that need them.
     premature: std::sync::OnceLock<Vec<crate::rules::premature_end_tag::Premature>>,
+    /// Byte facts about the whole page, found in one pass for two rules.
+    page_bytes: std::sync::OnceLock<PageBytes>,
 }
 
-/// The lexed attributes of every start tag: token `i`'s are
-/// `list[starts[i]..starts[i + 1]]`.
+/// What the page's raw bytes hold, for rules that pass over a page without a
+/// finding candidate: one read of the whole page for both, not one each.
+#[derive(Clone, Copy, Default)]
+#[allow(clippy::struct_excessive_bools)] // independent facts, not a state
+pub(crate) struct PageBytes {
+    /// A C0 control other than tab, line feed, form feed and carriage return,
+    /// DEL, or a C1 control (0xC2 0x80..=0x9F): `control-character`'s filter.
+    pub control: bool,
+    /// A character U+00C2..=U+00F4 (0xC3 0x82..=0xB4): `mojibake`'s filter.
+    pub latin_lead: bool,
+}
+
+impl PageBytes {
+    fn of(b: &[u8]) -> Self {
+        let mut facts = PageBytes::default();
+        for (k, block) in b.chunks(64).enumerate() {
+            // A branch-free test over a block of bytes (the compiler turns it
+            // into vector compares); a block it flags is then read byte by
+            // byte. Once a 0xC3 pair is found, 0xC3 no longer flags a block.
+            let want_latin = !facts.latin_lead;
+            let flagged = |x: u8| {
+                x < 9
+                    || x == 0x0b
+                    || (0x0e..0x20).contains(&x)
+                    || x == 0x7f
+                    || x == 0xc2
+                    || (want_latin && x == 0xc3)
+            };
+            if !block.iter().fold(false, |a, &x| a | flagged(x)) {
+                continue;
+            }
+            for (j, &x) in block.iter().enumerate() {
+                let next = b.get(k * 64 + j + 1);
+                match x {
+                    0..=8 | 0x0b | 0x0e..=0x1f | 0x7f => facts.control = true,
+                    0xc2 => facts.control |= next.is_some_and(|n| (0x80..=0x9f).contains(n)),
+                    0xc3 => facts.latin_lead |= next.is_some_and(|n| (0x82..=0xb4).contains(n)),
+                    _ => {}
+                }
+            }
+            if facts.control && facts.latin_lead {
+                break;
+            }
+        }
+        facts
+    }
+}
+
+/// The lexed attributes of the start tags that have any, in source order: the
+/// `k`th such tag is token `tags[k].0`, its attributes
+/// `list[tags[k - 1].1..tags[k].1]` (from 0 for the first). Only tags with
+/// attributes get an entry, not every token of the page: most tokens are
+/// text and end tags.
 struct Attributes {
-    starts: Vec<usize>,
+    tags: Vec<(usize, usize)>,
     list: Vec<crate::document::tag::RawAttr>,
 }
 
@@ -152,21 +205,26 @@ impl<'a> Context<'a> {
             char_refs: std::sync::OnceLock::new(),
             text_runs: std::sync::OnceLock::new(),
             premature: std::sync::OnceLock::new(),
+            page_bytes: std::sync::OnceLock::new(),
         }
     }
 
-    /// The attributes of token `token` as written ([`crate::document::tag::attributes`]),
-    /// empty unless it is a start tag (lexed on first use: half a dozen rules
-    /// read them).
-    pub(crate) fn attributes(&self, token: usize) -> &[crate::document::tag::RawAttr] {
+    /// Every start tag that has attributes, in source order: its token
+    /// position and its attributes as written ([`crate::document::tag::attributes`]).
+    /// Lexed on first use: half a dozen rules read them.
+    pub(crate) fn tag_attributes(
+        &self,
+    ) -> impl Iterator<Item = (usize, &[crate::document::tag::RawAttr])> + '_ {
         let a = self.attributes.get_or_init(|| {
             let text = self.doc.text();
-            let tokens = self.doc.tokens();
-            let mut starts = Vec::with_capacity(tokens.len() + 1);
-            let mut list = Vec::new();
+            let mut tags = Vec::new();
+            // Sized for one attribute a tag (about what pages have), so the
+            // list seldom regrows.
+            let starts = self
+                .doc
+                .token_positions(crate::document::TokenKind::StartTag);
+            let mut list = Vec::with_capacity(starts.size_hint().0);
             for (i, tok) in self.doc.tokens_of(crate::document::TokenKind::StartTag) {
-                // Every token up to this one starts where the list ends now.
-                starts.resize(i + 1, list.len());
                 // Attributes follow whitespace or `/` (WHATWG 13.2.5.32,
                 // 13.2.5.40): a tag without either has none.
                 if self
@@ -177,16 +235,21 @@ impl<'a> Context<'a> {
                     .skip(1)
                     .any(|b| b.is_ascii_whitespace() || b == b'/')
                 {
+                    let from = list.len();
                     crate::document::tag::attributes_into(text, tok.span, &mut list);
+                    if list.len() > from {
+                        tags.push((i, list.len()));
+                    }
                 }
             }
-            starts.resize(tokens.len() + 1, list.len());
-            Attributes { starts, list }
+            Attributes { tags, list }
         });
-        match (a.starts.get(token), a.starts.get(token + 1)) {
-            (Some(&from), Some(&to)) => &a.list[from..to],
-            _ => &[],
-        }
+        let mut from = 0;
+        a.tags.iter().map(move |&(token, to)| {
+            let attrs = &a.list[from..to];
+            from = to;
+            (token, attrs)
+        })
     }
 
     /// Every prose run of the page, decoded; code skipped when `skip_code`
@@ -219,6 +282,13 @@ impl<'a> Context<'a> {
     pub(crate) fn premature_end_tags(&self) -> &[crate::rules::premature_end_tag::Premature] {
         self.premature
             .get_or_init(|| crate::rules::premature_end_tag::find(self.doc))
+    }
+
+    /// What the page's raw bytes hold ([`PageBytes`], found on first use).
+    pub(crate) fn page_bytes(&self) -> PageBytes {
+        *self
+            .page_bytes
+            .get_or_init(|| PageBytes::of(self.doc.text().as_bytes()))
     }
 
     /// Every piece of tag debris in the document (computed on first use).

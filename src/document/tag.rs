@@ -6,9 +6,7 @@ use crate::source::Span;
 /// One attribute as written in the source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawAttr {
-    /// Name as written (not lowercased).
-    pub name: String,
-    /// Span of the name.
+    /// Span of the name (as written, not lowercased: see [`RawAttr::name`]).
     pub name_span: Span,
     /// Span of the value without quotes (empty at the name's end when absent).
     pub value_span: Option<Span>,
@@ -16,6 +14,17 @@ pub struct RawAttr {
     pub quote: Option<char>,
     /// Span from the whitespace before the attribute to the end of its value.
     pub full_span: Span,
+}
+
+impl RawAttr {
+    /// The name as written (not lowercased), read from the page text `text`
+    /// the attribute was lexed from. A slice, not a copy kept per attribute:
+    /// a page has tens of thousands of attributes and few rules read names.
+    #[must_use]
+    pub fn name<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.name_span.start..self.name_span.end)
+            .unwrap_or("")
+    }
 }
 
 /// True when `hay` contains `needle` (ASCII lowercase) ignoring ASCII case: the
@@ -107,7 +116,6 @@ pub(crate) fn attributes_into(text: &str, span: Span, out: &mut Vec<RawAttr>) {
             }
         });
         out.push(RawAttr {
-            name: text[name_start..name_end].to_string(),
             name_span: Span::new(name_start, name_end),
             value_span,
             quote,
@@ -131,7 +139,7 @@ mod tests {
     fn lexes_attributes() {
         let t = r#"<a href="x" class='y' data-z=1 hidden>"#;
         let a = attributes(t, Span::new(0, t.len()));
-        let names: Vec<_> = a.iter().map(|a| a.name.as_str()).collect();
+        let names: Vec<_> = a.iter().map(|a| a.name(t)).collect();
         assert_eq!(names, ["href", "class", "data-z", "hidden"]);
         assert_eq!(&t[a[0].full_span.start..a[0].full_span.end], r#" href="x""#);
         assert_eq!(

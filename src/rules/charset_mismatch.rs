@@ -83,7 +83,7 @@ pub(crate) fn declarations(doc: &Document, limit: usize) -> Vec<Declaration> {
         let value = |name: &str| {
             attrs
                 .iter()
-                .find(|a| a.name.eq_ignore_ascii_case(name))
+                .find(|a| a.name(text).eq_ignore_ascii_case(name))
                 .and_then(|a| a.value_span)
         };
         if let Some(span) = value("charset") {

@@ -74,7 +74,8 @@ impl Rule for ControlCharacter {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
-        if !may_have_control(text) {
+        // `may_have_control` over the whole page, shared with `mojibake`.
+        if !ctx.page_bytes().control {
             return;
         }
         for (_, tok) in doc.tokens_of(TokenKind::Text) {

@@ -149,14 +149,14 @@ impl Rule for DoubleEscapedEntity {
             }
             for a in tag::attributes(text, tok.span) {
                 let Some(v) = a.value_span else { continue };
-                if skip_attribute(&a.name) {
+                if skip_attribute(a.name(text)) {
                     continue;
                 }
                 let raw = &text[v.start..v.end];
                 for (at, len) in find(raw) {
                     report(
                         Span::new(v.start + at, v.start + at + len),
-                        &format!("in the `{}` attribute", a.name.to_ascii_lowercase()),
+                        &format!("in the `{}` attribute", a.name(text).to_ascii_lowercase()),
                     );
                 }
             }

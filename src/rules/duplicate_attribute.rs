@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 
@@ -42,12 +41,13 @@ impl Rule for DuplicateAttribute {
         let doc = ctx.doc;
         // Names compared ignoring ASCII case, without a lowercased copy each.
         let mut seen: Vec<&str> = Vec::new();
-        for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
-            let attrs = ctx.attributes(t);
+        let text = doc.text();
+        for (t, attrs) in ctx.tag_attributes() {
+            let tok = &doc.tokens()[t];
             seen.clear();
             for a in attrs {
-                if seen.iter().any(|s| s.eq_ignore_ascii_case(&a.name)) {
-                    let name = a.name.to_ascii_lowercase();
+                if seen.iter().any(|s| s.eq_ignore_ascii_case(a.name(text))) {
+                    let name = a.name(text).to_ascii_lowercase();
                     out.push(
                         Diagnostic::new(
                             DuplicateAttribute::META.id,
@@ -57,7 +57,7 @@ impl Rule for DuplicateAttribute {
                         .with_fix("Remove the duplicate attribute", Fix::safe(vec![Edit::deletion(a.full_span)])),
                     );
                 } else {
-                    seen.push(&a.name);
+                    seen.push(a.name(text));
                 }
             }
         }

@@ -63,7 +63,7 @@ impl Rule for DuplicateId {
             let line = doc.source().line_col(first_at).0;
             let span = tag::attributes(doc.text(), start.span)
                 .into_iter()
-                .find(|a| a.name.eq_ignore_ascii_case("id"))
+                .find(|a| a.name(doc.text()).eq_ignore_ascii_case("id"))
                 .map_or(start.span, |a| {
                     crate::source::Span::new(a.name_span.start, a.full_span.end)
                 });

@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 
@@ -228,12 +227,14 @@ impl Rule for EventHandlerAttribute {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
-            for a in ctx.attributes(t) {
-                if !is_event_handler(&a.name) {
+        let text = doc.text();
+        for (t, attrs) in ctx.tag_attributes() {
+            let tok = &doc.tokens()[t];
+            for a in attrs {
+                if !is_event_handler(a.name(text)) {
                     continue;
                 }
-                let name = a.name.to_ascii_lowercase();
+                let name = a.name(text).to_ascii_lowercase();
                 out.push(
                     Diagnostic::new(
                         EventHandlerAttribute::META.id,

@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 
@@ -43,9 +42,11 @@ impl Rule for InlineStyle {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
-        for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
-            for a in ctx.attributes(t) {
-                if !a.name.eq_ignore_ascii_case("style") {
+        let text = doc.text();
+        for (t, attrs) in ctx.tag_attributes() {
+            let tok = &doc.tokens()[t];
+            for a in attrs {
+                if !a.name(text).eq_ignore_ascii_case("style") {
                     continue;
                 }
                 out.push(

@@ -2,7 +2,6 @@ use markup5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 
 use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
-use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::html;
@@ -232,15 +231,16 @@ pub(crate) fn find(ctx: &Context<'_>) -> Vec<RefIssue> {
             scan(text, run.span, None, &mut out);
         }
     }
-    for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
+    for (t, attrs) in ctx.tag_attributes() {
+        let tok = &doc.tokens()[t];
         // `scan` acts only at a `&`: a tag without one has nothing to find.
         if text
             .get(tok.span.start..tok.span.end)
             .is_some_and(|t| memchr::memchr(b'&', t.as_bytes()).is_some())
         {
-            for a in ctx.attributes(t) {
+            for a in attrs {
                 if let Some(v) = a.value_span {
-                    scan(text, v, Some(&a.name), &mut out);
+                    scan(text, v, Some(a.name(text)), &mut out);
                 }
             }
         }

@@ -138,8 +138,11 @@ impl Rule for InvisibleCharacter {
             return;
         }
         for p in ctx.prose(false) {
-            if p.literal(text).is_some_and(|raw| !may_be_invisible(raw))
-                || !p.chars.iter().any(|&c| name(c).is_some())
+            // Every character `name` knows is written with lead byte 0xE2 or
+            // 0xEF: a run with neither is passed over without reading it.
+            if p.literal(text).is_some_and(|raw| {
+                !(p.may_hold(text, 0xe2) || p.may_hold(text, 0xef)) || !may_be_invisible(raw)
+            }) || !p.chars.iter().any(|&c| name(c).is_some())
             {
                 continue;
             }

@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
-use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::prose;
@@ -60,8 +59,9 @@ impl Rule for JavascriptUrl {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
-        for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
-            for a in ctx.attributes(t) {
+        for (t, attrs) in ctx.tag_attributes() {
+            let tok = &doc.tokens()[t];
+            for a in attrs {
                 let Some(v) = a.value_span else { continue };
                 // Decoded and trimmed, the value starts with `j`: written as a
                 // literal `j`/`J` or as a reference, after bytes up to a space.
@@ -69,7 +69,7 @@ impl Rule for JavascriptUrl {
                 if !matches!(first, Some(b'j' | b'J' | b'&')) {
                     continue;
                 }
-                let name = a.name.to_ascii_lowercase();
+                let name = a.name(text).to_ascii_lowercase();
                 if !URL_ATTRIBUTES.contains(&name.as_str()) {
                     continue;
                 }

@@ -323,11 +323,9 @@ impl Rule for Mojibake {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         // U+00C2..=U+00F4 is written 0xC3 0x82..=0xB4 in UTF-8: a byte search
-        // instead of decoding every character of the page.
-        let b = doc.text().as_bytes();
-        if !memchr::memchr_iter(0xc3, b)
-            .any(|i| b.get(i + 1).is_some_and(|n| (0x82..=0xb4).contains(n)))
-        {
+        // (in one pass over the page with `control-character`'s) instead of
+        // decoding every character of the page.
+        if !ctx.page_bytes().latin_lead {
             return;
         }
         let mut page_wide: Option<bool> = None;
@@ -447,17 +445,15 @@ mod tests {
     use super::*;
 
     fn fixed(s: &str) -> Vec<String> {
-        let (chars, spans) = prose::decode_apart(s, Span::new(0, s.len()), false);
-        let p = Prose {
-            run: crate::document::TextRun {
+        let p = Prose::new(
+            s,
+            crate::document::TextRun {
                 span: Span::new(0, s.len()),
                 parent: None,
                 fostered: false,
                 first_token: 0,
             },
-            chars: std::sync::Arc::new(chars),
-            spans: std::sync::Arc::new(spans),
-        };
+        );
         find_in_run(&p).into_iter().map(|f| f.replacement).collect()
     }
 

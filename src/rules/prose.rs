@@ -27,9 +27,30 @@ pub(crate) struct Prose {
     /// Kept apart from the characters (not a list of [`Ch`]): the rules scan
     /// the characters, 4 bytes each, and look up a span only at a finding.
     pub spans: std::sync::Arc<Vec<Span>>,
+    /// What the raw bytes hold, noted while decoding so the rules' byte
+    /// pre-filters need not read the run again: bit `k` is set when the bytes
+    /// hold the UTF-8 lead byte `0xC0 + k`. Bit 0 (0xC0 never leads a
+    /// character in UTF-8) is set instead when they hold a `&`. One word, not
+    /// a field per fact: ten rules walk the list of runs.
+    bytes: u64,
 }
 
+/// [`Prose::bytes`]'s bit for a `&`.
+const AMP_BIT: u64 = 1;
+
 impl Prose {
+    /// The run `run` of the page text `text`, decoded.
+    pub(crate) fn new(text: &str, run: TextRun) -> Self {
+        let mut bytes = 0;
+        let (chars, spans) = decode_noting(text, run.span, false, &mut bytes);
+        Prose {
+            run,
+            chars: std::sync::Arc::new(chars),
+            spans: std::sync::Arc::new(spans),
+            bytes,
+        }
+    }
+
     /// The decoded text of `chars[from..to]`.
     pub(crate) fn string(&self, from: usize, to: usize) -> String {
         self.chars[from..to].iter().collect()
@@ -47,14 +68,16 @@ impl Prose {
         let raw = text
             .as_bytes()
             .get(self.run.span.start..self.run.span.end)?;
-        memchr::memchr(b'&', raw).is_none().then_some(raw)
+        (self.bytes & AMP_BIT == 0).then_some(raw)
     }
 
     /// True when the run may hold a character whose UTF-8 encoding starts with
     /// `lead` (a non-ASCII lead byte): always when it is not [`Prose::literal`].
     pub(crate) fn may_hold(&self, text: &str, lead: u8) -> bool {
-        self.literal(text)
-            .is_none_or(|raw| memchr::memchr(lead, raw).is_some())
+        self.literal(text).is_none_or(|raw| match lead_bit(lead) {
+            Some(bit) => self.bytes & bit != 0,
+            None => memchr::memchr(lead, raw).is_some(),
+        })
     }
 
     /// The character at `i`, if any.
@@ -86,6 +109,12 @@ const NOT_PROSE: &[&str] = &[
     "svg",
     "math",
 ];
+
+/// [`Prose::bytes`]'s bit for the UTF-8 lead byte `lead` (0xC2..=0xF4 lead
+/// characters; `None` for any other byte).
+fn lead_bit(lead: u8) -> Option<u64> {
+    (0xc2..=0xf4).contains(&lead).then(|| 1 << (lead - 0xc0))
+}
 
 /// Elements that hold code or literal text, where prose rules stay quiet.
 pub(crate) const CODE: &[&str] = &["code", "pre", "kbd", "samp", "tt", "var", "listing", "xmp"];
@@ -128,17 +157,20 @@ pub(crate) fn runs<'a>(
             {
                 known.next();
             }
-            let (chars, spans) = match known.peek() {
+            let (chars, spans, bytes) = match known.peek() {
                 Some(k) if k.run.first_token == run.first_token && k.run.span == run.span => (
                     std::sync::Arc::clone(&k.chars),
                     std::sync::Arc::clone(&k.spans),
+                    k.bytes,
                 ),
-                _ => {
-                    let (chars, spans) = decode_apart(doc.text(), run.span, false);
-                    (std::sync::Arc::new(chars), std::sync::Arc::new(spans))
-                }
+                _ => return Prose::new(doc.text(), run),
             };
-            Prose { run, chars, spans }
+            Prose {
+                run,
+                chars,
+                spans,
+                bytes,
+            }
         })
 }
 
@@ -157,6 +189,18 @@ pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
 /// [`decode`], the characters and their spans in two lists (`spans[i]` is
 /// `chars[i]`'s).
 pub(crate) fn decode_apart(text: &str, span: Span, in_attribute: bool) -> (Vec<char>, Vec<Span>) {
+    decode_noting(text, span, in_attribute, &mut 0)
+}
+
+/// [`decode_apart`], noting in `bytes` (as [`Prose::bytes`]) the `&` and the
+/// lead bytes it passes: every `&` and every non-ASCII character is looked at
+/// one by one anyway, so this costs no extra read of the run.
+fn decode_noting(
+    text: &str,
+    span: Span,
+    in_attribute: bool,
+    bytes_seen: &mut u64,
+) -> (Vec<char>, Vec<Span>) {
     let raw = text.get(span.start..span.end).unwrap_or("");
     let mut chars = Vec::with_capacity(raw.len());
     let mut spans = Vec::with_capacity(raw.len());
@@ -177,6 +221,7 @@ pub(crate) fn decode_apart(text: &str, span: Span, in_attribute: bool) -> (Vec<c
             continue;
         }
         if bytes[i] == b'&' {
+            *bytes_seen |= AMP_BIT;
             if let Some((len, decoded)) = char_ref(&raw[i..], in_attribute) {
                 let s = Span::new(span.start + i, span.start + i + len);
                 for c in decoded.into_iter().flatten() {
@@ -190,6 +235,9 @@ pub(crate) fn decode_apart(text: &str, span: Span, in_attribute: bool) -> (Vec<c
         let Some(c) = raw[i..].chars().next() else {
             break;
         };
+        if let Some(bit) = lead_bit(bytes[i]) {
+            *bytes_seen |= bit;
+        }
         chars.push(c);
         spans.push(Span::new(span.start + i, span.start + i + c.len_utf8()));
         i += c.len_utf8();

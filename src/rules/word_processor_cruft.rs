@@ -145,7 +145,7 @@ impl Rule for WordProcessorCruft {
                     for a in tag::attributes(text, tok.span) {
                         let Some(v) = a.value_span else { continue };
                         let value = &text[v.start..v.end];
-                        let name = a.name.to_ascii_lowercase();
+                        let name = a.name(text).to_ascii_lowercase();
                         let (kept, removed): (Vec<&str>, Vec<&str>) = match name.as_str() {
                             "class" => value
                                 .split_ascii_whitespace()
