@@ -755,6 +755,17 @@ fn kind_slot(kind: TokenKind) -> usize {
 }
 
 impl TokenIndex {
+    /// An index with room for `tokens` positions of each kind that can be
+    /// numerous (tags and text), as the token list reserves: outgrowing a list
+    /// copies it, and capacity never written is never paged in.
+    pub(crate) fn with_capacity(tokens: usize) -> Self {
+        let mut index = Self::default();
+        for kind in [TokenKind::StartTag, TokenKind::EndTag, TokenKind::Text] {
+            index.of_kind[kind_slot(kind)].reserve(tokens);
+        }
+        index
+    }
+
     /// Record that the token at position `at` (the next one: positions come in
     /// order, from 0) is of `kind`.
     pub(crate) fn push(&mut self, kind: TokenKind, at: usize) {

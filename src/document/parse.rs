@@ -552,7 +552,7 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         total: text.len(),
         text,
         tokens: RefCell::new(Vec::with_capacity(text_len / 12 + 16)),
-        token_index: RefCell::new(TokenIndex::default()),
+        token_index: RefCell::new(TokenIndex::with_capacity(text_len / 12 + 16)),
         errors: RefCell::new(Vec::new()),
         open: RefCell::new(Vec::new()),
         fed: queue
