@@ -185,7 +185,7 @@ impl Source {
     /// Binary input (NUL bytes outside UTF-16, known image signatures) and encodings
     /// that cannot be written back (UTF-16, ISO-2022-JP) are refused.
     pub fn from_bytes(
-        bytes: Vec<u8>,
+        mut bytes: Vec<u8>,
         transport: Option<&'static Encoding>,
     ) -> Result<Self, SourceError> {
         if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
@@ -207,9 +207,17 @@ impl Source {
             (enc, EncodingSource::Given)
         } else if let Some(enc) = meta_charset(&bytes) {
             (enc, EncodingSource::Meta)
-        } else if std::str::from_utf8(&bytes).is_ok() {
-            (encoding_rs::UTF_8, EncodingSource::Detected)
         } else {
+            // Validate an undeclared page once: valid UTF-8 becomes the text as it
+            // is (what `decode` makes of it), and only invalid bytes, handed back
+            // by the error, go on to the guess. Testing first and letting `decode`
+            // validate again read every byte of most pages twice.
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    return Ok(Self::utf8_text(text, EncodingSource::Detected, transport));
+                }
+                Err(e) => bytes = e.into_bytes(),
+            }
             let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             det.feed(&bytes, true);
             (
@@ -272,6 +280,28 @@ impl Source {
         Source::from_bytes(bytes, self.transport).ok()
     }
 
+    /// The source of bytes that are valid UTF-8 with no byte order mark: the
+    /// bytes are the text, held once.
+    fn utf8_text(
+        text: String,
+        encoding_source: EncodingSource,
+        transport: Option<&'static Encoding>,
+    ) -> Self {
+        Self {
+            text,
+            bytes: Raw::SameAsText,
+            encoding: encoding_rs::UTF_8,
+            encoding_source,
+            transport,
+            bom_len: 0,
+            pieces: vec![Piece {
+                text_start: 0,
+                byte_start: 0,
+            }],
+            line_index: std::sync::OnceLock::new(),
+        }
+    }
+
     fn decode(
         bytes: Vec<u8>,
         encoding: &'static Encoding,
@@ -282,13 +312,7 @@ impl Source {
         let mut pieces = Vec::new();
         let (text, bytes) = if encoding == encoding_rs::UTF_8 && bom_len == 0 {
             match String::from_utf8(bytes) {
-                Ok(text) => {
-                    pieces.push(Piece {
-                        text_start: 0,
-                        byte_start: 0,
-                    });
-                    (text, Raw::SameAsText)
-                }
+                Ok(text) => return Self::utf8_text(text, encoding_source, transport),
                 Err(e) => {
                     let bytes = e.into_bytes();
                     let text = decode_pieces(&bytes, encoding, 0, &mut pieces);

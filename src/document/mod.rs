@@ -255,8 +255,9 @@ pub struct Document {
     /// Every element in tree order, listed on first use: a dozen rules walk
     /// them all.
     element_order: std::sync::OnceLock<Vec<NodeId>>,
-    /// The tokens of each kind, listed on first use (see [`TokenIndex`]).
-    token_index: std::sync::OnceLock<TokenIndex>,
+    /// The tokens of each kind (see [`TokenIndex`]), listed by the parser as it
+    /// records them.
+    token_index: TokenIndex,
 }
 
 /// Element names [`Document::in_element`] answers from the ancestry cache (every
@@ -335,12 +336,14 @@ impl Document {
         source: Source,
         nodes: Vec<Node>,
         tokens: Vec<Token>,
+        token_index: TokenIndex,
         errors: Vec<ParseError>,
     ) -> Self {
-        let fragment = !tokens.iter().any(|t| {
-            matches!(t.kind, TokenKind::Doctype)
-                || (t.kind == TokenKind::StartTag && matches!(&*t.name, "html" | "head" | "body"))
-        });
+        // Only doctypes and start tags can make a whole document: read just those.
+        let fragment = token_index.of_kind[kind_slot(TokenKind::Doctype)].is_empty()
+            && !token_index.of_kind[kind_slot(TokenKind::StartTag)]
+                .iter()
+                .any(|&i| matches!(&*tokens[i as usize].name, "html" | "head" | "body"));
         Self {
             source,
             nodes,
@@ -349,7 +352,7 @@ impl Document {
             fragment,
             ancestry: std::sync::OnceLock::new(),
             element_order: std::sync::OnceLock::new(),
-            token_index: std::sync::OnceLock::new(),
+            token_index,
         }
     }
 
@@ -727,8 +730,11 @@ fn qual(name: &QualName) -> String {
 /// cache line, so a rule that skips the others through `tokens()` still pays a
 /// cache miss per token of the page. Positions are `u32` (4 bytes a token, not
 /// 90); a page with more tokens than that has its tail found by a scan.
-#[derive(Debug)]
-struct TokenIndex {
+///
+/// The parser fills it as it records each token, while the token is in cache:
+/// built afterwards, on first use, it read every token of the page once more.
+#[derive(Debug, Default)]
+pub(crate) struct TokenIndex {
     /// Per [`TokenKind`] (in `kind_slot` order): the positions of its tokens.
     of_kind: [Vec<u32>; 6],
     /// How many leading tokens `of_kind` covers: all of them, unless the page
@@ -748,18 +754,34 @@ fn kind_slot(kind: TokenKind) -> usize {
     }
 }
 
+impl TokenIndex {
+    /// An index with room for `tokens` positions of each kind that can be
+    /// numerous (tags and text), as the token list reserves: outgrowing a list
+    /// copies it, and capacity never written is never paged in.
+    pub(crate) fn with_capacity(tokens: usize) -> Self {
+        let mut index = Self::default();
+        for kind in [TokenKind::StartTag, TokenKind::EndTag, TokenKind::Text] {
+            index.of_kind[kind_slot(kind)].reserve(tokens);
+        }
+        index
+    }
+
+    /// Record that the token at position `at` (the next one: positions come in
+    /// order, from 0) is of `kind`.
+    pub(crate) fn push(&mut self, kind: TokenKind, at: usize) {
+        // Once a position no longer fits, `covered` stops and the rest is scanned.
+        if self.covered == at {
+            if let Ok(pos) = u32::try_from(at) {
+                self.of_kind[kind_slot(kind)].push(pos);
+                self.covered = at + 1;
+            }
+        }
+    }
+}
+
 impl Document {
     fn token_index(&self) -> &TokenIndex {
-        self.token_index.get_or_init(|| {
-            let mut of_kind: [Vec<u32>; 6] = Default::default();
-            let mut covered = 0;
-            for (i, t) in self.tokens.iter().enumerate() {
-                let Ok(pos) = u32::try_from(i) else { break };
-                of_kind[kind_slot(t.kind)].push(pos);
-                covered = i + 1;
-            }
-            TokenIndex { of_kind, covered }
-        })
+        &self.token_index
     }
 
     /// Every token of `kind` with its position, in source order: what

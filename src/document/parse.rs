@@ -25,7 +25,7 @@ use html5ever::{LocalName, TokenizerResult};
 use super::sink::ArenaSink;
 use super::{
     ClosedElements, Document, Index32, Node, NodeData, NodeId, Origin, ParseError, Token,
-    TokenKind, DOCUMENT,
+    TokenIndex, TokenKind, DOCUMENT,
 };
 use crate::source::{Source, Span};
 
@@ -144,6 +144,8 @@ struct Recorder<'t> {
     total: usize,
     text: &'t str,
     tokens: RefCell<Vec<Token>>,
+    /// The positions of the tokens of each kind, added as `tokens` grows.
+    token_index: RefCell<TokenIndex>,
     errors: RefCell<Vec<ParseError>>,
     open: RefCell<Vec<NodeId>>,
     /// A second handle on the tendril fed to `queue`, so `consumed` can tell when
@@ -346,6 +348,7 @@ impl TokenSink for Recorder<'_> {
             });
             tokens.len() - 1
         };
+        self.token_index.borrow_mut().push(kind, idx);
         if idx > self.limits.max_tokens {
             self.fail(ParseFailure::TooManyTokens(self.limits.max_tokens));
             return TokenSinkResult::Continue;
@@ -549,6 +552,7 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         total: text.len(),
         text,
         tokens: RefCell::new(Vec::with_capacity(text_len / 12 + 16)),
+        token_index: RefCell::new(TokenIndex::with_capacity(text_len / 12 + 16)),
         errors: RefCell::new(Vec::new()),
         open: RefCell::new(Vec::new()),
         fed: queue
@@ -575,7 +579,11 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         return Err(f);
     }
     let Recorder {
-        tb, tokens, errors, ..
+        tb,
+        tokens,
+        token_index,
+        errors,
+        ..
     } = tok.sink;
     let nodes = tb.sink.nodes.into_inner();
     let tokens = tokens.into_inner();
@@ -587,6 +595,7 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         source,
         nodes,
         tokens,
+        token_index.into_inner(),
         errors.into_inner(),
     ))
 }
