@@ -729,7 +729,7 @@ fn qual(name: &QualName) -> String {
 /// one kind of token (comments, start tags), and a [`Token`] is bigger than a
 /// cache line, so a rule that skips the others through `tokens()` still pays a
 /// cache miss per token of the page. Positions are `u32` (4 bytes a token, not
-/// 90); a page with more tokens than that has its tail found by a scan.
+/// 90): `parse` refuses a page with more tokens than that (see [`Index32`]).
 ///
 /// The parser fills it as it records each token, while the token is in cache:
 /// built afterwards, on first use, it read every token of the page once more.
@@ -737,9 +737,6 @@ fn qual(name: &QualName) -> String {
 pub(crate) struct TokenIndex {
     /// Per [`TokenKind`] (in `kind_slot` order): the positions of its tokens.
     of_kind: [Vec<u32>; 6],
-    /// How many leading tokens `of_kind` covers: all of them, unless the page
-    /// has more than `u32` positions.
-    covered: usize,
 }
 
 /// The slot of `kind` in [`TokenIndex::of_kind`].
@@ -769,21 +766,14 @@ impl TokenIndex {
     /// Record that the token at position `at` (the next one: positions come in
     /// order, from 0) is of `kind`.
     pub(crate) fn push(&mut self, kind: TokenKind, at: usize) {
-        // Once a position no longer fits, `covered` stops and the rest is scanned.
-        if self.covered == at {
-            if let Ok(pos) = u32::try_from(at) {
-                self.of_kind[kind_slot(kind)].push(pos);
-                self.covered = at + 1;
-            }
+        // A position past `u32` is dropped: `parse` refuses that page anyway.
+        if let Ok(pos) = u32::try_from(at) {
+            self.of_kind[kind_slot(kind)].push(pos);
         }
     }
 }
 
 impl Document {
-    fn token_index(&self) -> &TokenIndex {
-        &self.token_index
-    }
-
     /// Every token of `kind` with its position, in source order: what
     /// `tokens().iter().enumerate()` filtered on the kind gives, without
     /// reading the other tokens.
@@ -800,12 +790,9 @@ impl Document {
         &self,
         kind: TokenKind,
     ) -> impl DoubleEndedIterator<Item = usize> + Clone + '_ {
-        let index = self.token_index();
-        let tail = index.covered..self.tokens.len();
-        index.of_kind[kind_slot(kind)]
+        self.token_index.of_kind[kind_slot(kind)]
             .iter()
             .map(|&i| i as usize)
-            .chain(tail.filter(move |&i| self.tokens[i].kind == kind))
     }
 
     /// The positions of the tokens of `kind` in `range` of positions, in
@@ -815,15 +802,10 @@ impl Document {
         kind: TokenKind,
         range: std::ops::Range<usize>,
     ) -> impl DoubleEndedIterator<Item = usize> + Clone + '_ {
-        let index = self.token_index();
-        let list = &index.of_kind[kind_slot(kind)];
+        let list = &self.token_index.of_kind[kind_slot(kind)];
         let from = list.partition_point(|&i| (i as usize) < range.start);
         let to = list.partition_point(|&i| (i as usize) < range.end);
-        let tail = range.start.max(index.covered)..range.end.min(self.tokens.len());
-        list[from..to.max(from)]
-            .iter()
-            .map(|&i| i as usize)
-            .chain(tail.filter(move |&i| self.tokens[i].kind == kind))
+        list[from..to.max(from)].iter().map(|&i| i as usize)
     }
 }
 

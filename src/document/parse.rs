@@ -538,7 +538,8 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
     let text = source.text();
     let text_len = text.len();
     let queue = Rc::new(BufferQueue::default());
-    queue.push_back(StrTendril::from_slice(text));
+    let fed = StrTendril::from_slice(text);
+    queue.push_back(fed.clone());
     // Reserve for the densest markup seen in real pages (one token per 12 bytes,
     // a node per 24): outgrowing a reservation copies the whole list, while
     // capacity never written is never paged in.
@@ -555,9 +556,7 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         token_index: RefCell::new(TokenIndex::with_capacity(text_len / 12 + 16)),
         errors: RefCell::new(Vec::new()),
         open: RefCell::new(Vec::new()),
-        fed: queue
-            .peek_front_chunk_mut()
-            .map_or_else(StrTendril::new, |t| t.clone()),
+        fed,
         next_open: RefCell::new(Vec::new()),
         popped: RefCell::new(Vec::new()),
         pending_table_text: RefCell::new(Vec::new()),
