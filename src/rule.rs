@@ -148,30 +148,22 @@ pub(crate) struct PageBytes {
 
 impl PageBytes {
     fn of(b: &[u8]) -> Self {
+        use crate::rules::control_character::{control_at, may_begin_control};
         let mut facts = PageBytes::default();
         for (k, block) in b.chunks(64).enumerate() {
             // A branch-free test over a block of bytes (the compiler turns it
             // into vector compares); a block it flags is then read byte by
             // byte. Once a 0xC3 pair is found, 0xC3 no longer flags a block.
             let want_latin = !facts.latin_lead;
-            let flagged = |x: u8| {
-                x < 9
-                    || x == 0x0b
-                    || (0x0e..0x20).contains(&x)
-                    || x == 0x7f
-                    || x == 0xc2
-                    || (want_latin && x == 0xc3)
-            };
+            let flagged = |x: u8| may_begin_control(x) || (want_latin && x == 0xc3);
             if !block.iter().fold(false, |a, &x| a | flagged(x)) {
                 continue;
             }
             for (j, &x) in block.iter().enumerate() {
-                let next = b.get(k * 64 + j + 1);
-                match x {
-                    0..=8 | 0x0b | 0x0e..=0x1f | 0x7f => facts.control = true,
-                    0xc2 => facts.control |= next.is_some_and(|n| (0x80..=0x9f).contains(n)),
-                    0xc3 => facts.latin_lead |= next.is_some_and(|n| (0x82..=0xb4).contains(n)),
-                    _ => {}
+                let at = k * 64 + j;
+                facts.control |= control_at(b, at);
+                if x == 0xc3 {
+                    facts.latin_lead |= b.get(at + 1).is_some_and(|n| (0x82..=0xb4).contains(n));
                 }
             }
             if facts.control && facts.latin_lead {
@@ -225,21 +217,12 @@ impl<'a> Context<'a> {
                 .token_positions(crate::document::TokenKind::StartTag);
             let mut list = Vec::with_capacity(starts.size_hint().0);
             for (i, tok) in self.doc.tokens_of(crate::document::TokenKind::StartTag) {
-                // Attributes follow whitespace or `/` (WHATWG 13.2.5.32,
-                // 13.2.5.40): a tag without either has none.
-                if self
-                    .doc
-                    .source()
-                    .slice(tok.span)
-                    .bytes()
-                    .skip(1)
-                    .any(|b| b.is_ascii_whitespace() || b == b'/')
-                {
-                    let from = list.len();
-                    crate::document::tag::attributes_into(text, tok.span, &mut list);
-                    if list.len() > from {
-                        tags.push((i, list.len()));
-                    }
+                // The lexer passes a tag without attributes after reading its
+                // name, as a test beforehand would.
+                let from = list.len();
+                crate::document::tag::attributes_into(text, tok.span, &mut list);
+                if list.len() > from {
+                    tags.push((i, list.len()));
                 }
             }
             Attributes { tags, list }

@@ -44,25 +44,33 @@ fn is_control(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
 }
 
-/// True when `text` may hold a control character: one of the ASCII ones, or
-/// the UTF-8 lead byte 0xC2 followed by 0x80..=0x9F (U+0080..U+009F). A page
-/// without any has nothing to find, and is passed over in one byte scan.
+/// A byte that may begin a control character: one of the ASCII ones, or 0xC2
+/// (the UTF-8 lead of U+0080..U+009F). A branch-free superset test, so a block
+/// of bytes is tested with vector compares before [`control_at`] reads it.
+#[inline]
+pub(crate) fn may_begin_control(x: u8) -> bool {
+    x < 9 || x == 0x0b || (0x0e..0x20).contains(&x) || x == 0x7f || x == 0xc2
+}
+
+/// True when the byte at `i` of `b` begins a control character: one of the
+/// ASCII ones, or 0xC2 followed by 0x80..=0x9F (U+0080..U+009F).
+#[inline]
+pub(crate) fn control_at(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        0..=8 | 0x0b | 0x0e..=0x1f | 0x7f => true,
+        0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+        _ => false,
+    }
+}
+
+/// True when `text` may hold a control character. A page without any has
+/// nothing to find, and is passed over in one byte scan.
 fn may_have_control(text: &str) -> bool {
     let b = text.as_bytes();
-    // A branch-free test over a block of bytes (the compiler turns it into
-    // vector compares); a block it flags is then read byte by byte.
-    let flagged = |x: u8| {
-        x < 9 || x == 0x0b || (0x0e..0x20).contains(&x) || x >= 0x7f && (x == 0x7f || x == 0xc2)
-    };
+    // A block the superset test flags is then read byte by byte.
     b.chunks(64).enumerate().any(|(k, block)| {
-        block.iter().fold(false, |a, &x| a | flagged(x))
-            && block.iter().enumerate().any(|(j, &x)| match x {
-                0..=8 | 0x0b | 0x0e..=0x1f | 0x7f => true,
-                0xc2 => b
-                    .get(k * 64 + j + 1)
-                    .is_some_and(|n| (0x80..=0x9f).contains(n)),
-                _ => false,
-            })
+        block.iter().fold(false, |a, &x| a | may_begin_control(x))
+            && (k * 64..k * 64 + block.len()).any(|i| control_at(b, i))
     })
 }
 

@@ -8,7 +8,7 @@ pub(crate) mod unused_suppression;
 mod block_in_phrasing;
 mod bogus_comment;
 mod charset_mismatch;
-mod control_character;
+pub(crate) mod control_character;
 mod double_escaped_entity;
 mod duplicate_attribute;
 mod duplicate_id;
