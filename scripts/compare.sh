@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times, in one run and on the same files: plain html5ever parse, tagmend check
-# (1 core and all cores), tagmend's fix and Tidy's repair (each the way a user
+# (1 core and all cores; with --output-format concise and with the default report,
+# which draws a snippet per finding), tagmend's fix and Tidy's repair (each the way a user
 # runs it: one call over all the files, on a fresh copy made outside the timed
 # part; plus the per-file fix-to-stdout variants), tidy -e and htmlhint. Prints
 # MB/s and ratios. Installs peers if missing.
@@ -43,6 +44,9 @@ declare -A t
 t[html5ever_parse]=$(best "$base" "${files[@]}")
 t[tagmend_check_1core]=$(best env RAYON_NUM_THREADS=1 "$bin" check --output-format concise "${files[@]}")
 t[tagmend_check]=$(best "$bin" check --output-format concise "${files[@]}")
+# As a user runs it: the default report draws a snippet for every finding.
+t[tagmend_check_full_1core]=$(best env RAYON_NUM_THREADS=1 "$bin" check "${files[@]}")
+t[tagmend_check_full]=$(best "$bin" check "${files[@]}")
 t[tagmend_fix_stdout]=$(best fix_stdout)
 t[tagmend_fix]=$(setup=fresh_copy best tagmend_fix_dir)
 t[tidy_e]=$(best tidy_e)
@@ -53,6 +57,7 @@ if [ -n "${TAGMEND_BASE:-}" ]; then
   new=$bin; bin=$TAGMEND_BASE
   t[base_check_1core]=$(best env RAYON_NUM_THREADS=1 "$bin" check --output-format concise "${files[@]}")
   t[base_check]=$(best "$bin" check --output-format concise "${files[@]}")
+  t[base_check_full]=$(best "$bin" check "${files[@]}")
   t[base_fix]=$(setup=fresh_copy best tagmend_fix_dir)
   bin=$new
 fi
@@ -60,19 +65,20 @@ small=$(printf '%s\n' "${files[@]}" | xargs ls -S | tail -1)
 t[small_file_check]=$(best "$bin" check "$small")
 echo "corpus: ${#files[@]} files, $mb MB, best of $rounds rounds"
 printf '%-22s %10s %10s\n' tool seconds MB/s
-for k in html5ever_parse tagmend_check_1core tagmend_check tagmend_fix tagmend_fix_stdout tidy_e tidy_repair tidy_repair_stdout htmlhint base_check_1core base_check base_fix; do
+for k in html5ever_parse tagmend_check_1core tagmend_check tagmend_check_full_1core tagmend_check_full tagmend_fix tagmend_fix_stdout tidy_e tidy_repair tidy_repair_stdout htmlhint base_check_1core base_check base_check_full base_fix; do
   [ -n "${t[$k]:-}" ] && printf '%-22s %10.3f %10.2f\n' "$k" "${t[$k]}" "$(awk -v m="$mb" -v s="${t[$k]}" 'BEGIN{print m/s}')"
 done
 printf 'small file (%s): %.1f ms\n' "$(basename "$small")" "$(awk -v s="${t[small_file_check]}" 'BEGIN{print s*1000}')"
 r() { awk -v a="${t[$1]}" -v b="${t[$2]}" 'BEGIN{printf "%.2f", a/b}'; }
-echo "ratios (higher is better for tagmend):"
+echo "ratios (higher is better for tagmend; check is timed with --output-format concise):"
 echo "  tagmend check 1 core vs html5ever parse: $(r html5ever_parse tagmend_check_1core)x  (target >= 0.6)"
 echo "  tagmend check all cores vs 1 core:        $(r tagmend_check_1core tagmend_check)x  (target >= 1.8 on 2 cores)"
 echo "  tagmend check vs tidy -e:                 $(r tidy_e tagmend_check)x  (target >= 5)"
+echo "  same, with the default (full) report:    1 core vs html5ever $(r html5ever_parse tagmend_check_full_1core)x, all cores vs 1 core $(r tagmend_check_full_1core tagmend_check_full)x, vs tidy -e $(r tidy_e tagmend_check_full)x"
 echo "  tagmend --fix vs tidy repair (one call):  $(r tidy_repair tagmend_fix)x  (target >= 3)"
 echo "  same, per file to stdout:                 $(r tidy_repair_stdout tagmend_fix_stdout)x"
 if [ -n "${TAGMEND_BASE:-}" ]; then
   echo "this build vs TAGMEND_BASE (same run):"
-  echo "  check 1 core: $(r base_check_1core tagmend_check_1core)x   check all cores: $(r base_check tagmend_check)x   fix: $(r base_fix tagmend_fix)x"
+  echo "  check 1 core: $(r base_check_1core tagmend_check_1core)x   check all cores: $(r base_check tagmend_check)x   default report: $(r base_check_full tagmend_check_full)x   fix: $(r base_fix tagmend_fix)x"
   echo "  base: check 1 core vs html5ever parse $(r html5ever_parse base_check_1core)x, all cores vs 1 core $(r base_check_1core base_check)x"
 fi

@@ -285,3 +285,30 @@ fn full_output_survives_a_very_long_line() {
     assert!(out.contains("long.html:1:"), "{out}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn full_output_places_findings_on_long_lines_exactly() {
+    // The long-line snippet names line and character column from the line
+    // index: a finding on the third line, after a multi-byte character.
+    let mut page = String::from("<!doctype html>\n<p>caf\u{e9}</p>\n<div>\u{e9}");
+    page.push_str(&"<span>word</span> ".repeat(200));
+    let line_start = page.rfind('\n').map_or(0, |i| i + 1);
+    let at = page.len();
+    page.push_str("<table><tr><td>Region td> <td>Panama</td></tr></table></div>\n<p>end</p>\n");
+    let debris = at + "<table><tr><td>Region ".len();
+    let col = page[line_start..debris].chars().count() + 1;
+    let dir = setup(&[("long.html", page.as_bytes())]);
+    let (code, out, err) = tagmend(&["check", "long.html"], dir.path());
+    assert_eq!(code, 1, "{err}");
+    let expected = format!("[long.html:3:{col}]");
+    assert!(out.contains(&expected), "{expected} not in {out}");
+    let concise = tagmend(
+        &["check", "--output-format", "concise", "long.html"],
+        dir.path(),
+    )
+    .1;
+    assert!(
+        concise.contains(&format!("long.html:3:{col}: tag-debris")),
+        "{concise}"
+    );
+}

@@ -4,7 +4,10 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::fix::Applicability;
@@ -12,28 +15,116 @@ use crate::rule::Rule;
 
 /// Replace characters that could drive a terminal with visible ones of the same
 /// UTF-8 length, so byte spans still line up in the snippet.
+///
+/// Every replacement keeps its character's length, so the page is copied
+/// whole and only those characters are overwritten. They all start with a
+/// byte below 0x20, 0x7F, 0xC2 or 0xE2: a block of the page with none of
+/// those is passed over in one test.
 pub fn terminal_safe_source(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push('?'),
-            c if ('\u{80}'..='\u{9f}').contains(&c) => out.push('\u{bf}'),
-            '\u{200e}'
-            | '\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{2028}'
-            | '\u{2029}' => out.push('\u{fffd}'),
-            c => out.push(c),
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let may_start = |x: u8| x < 0x20 || x == 0x7f || x == 0xc2 || x == 0xe2;
+    for (k, block) in b.chunks(32).enumerate() {
+        if !block.iter().fold(false, |a, &x| a | may_start(x)) {
+            continue;
+        }
+        for (j, &x) in block.iter().enumerate() {
+            let at = k * 32 + j;
+            let next = |n: usize| b.get(at + n).copied().unwrap_or(0);
+            match x {
+                b'\n' | b'\t' | b'\r' => {}
+                0..=0x1f | 0x7f => out[at] = b'?',
+                // U+0080..=U+009F becomes U+00BF (0xC2 0xBF).
+                0xc2 if (0x80..=0x9f).contains(&next(1)) => out[at + 1] = 0xbf,
+                // Bidirectional controls and line/paragraph separators become
+                // U+FFFD (0xEF 0xBF 0xBD).
+                0xe2 if matches!(
+                    (next(1), next(2)),
+                    (0x80, 0x8e | 0x8f | 0xa8..=0xae) | (0x81, 0xa6..=0xa9)
+                ) =>
+                {
+                    out[at..at + 3].copy_from_slice("\u{fffd}".as_bytes());
+                }
+                _ => {}
+            }
         }
     }
-    out
+    // Whole characters were replaced by whole characters: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A named page for miette with its line breaks indexed. miette's own
+/// `SourceCode` for text finds a snippet's lines by reading the page from the
+/// top, once per snippet: a page with many findings took time quadratic in its
+/// size (1.3 s to show the corpus's findings). This one starts miette's reader
+/// a few lines above the snippet, where it reads exactly as it would have
+/// there from the top (see [`IndexedSource::read_span`]).
+pub(crate) struct IndexedSource {
+    name: String,
+    text: String,
+    /// The offset of each line's start, as miette splits lines (after `\r\n`,
+    /// a lone `\r` or `\n`): 0 first.
+    starts: Vec<usize>,
+}
+
+impl IndexedSource {
+    pub(crate) fn new(name: String, text: String) -> Self {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        for i in memchr::memchr2_iter(b'\r', b'\n', b) {
+            // `\r\n` is one break: its `\n` is skipped.
+            if b[i] == b'\n' && i > 0 && b[i - 1] == b'\r' {
+                continue;
+            }
+            let after = if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            starts.push(after);
+        }
+        Self { name, text, starts }
+    }
+}
+
+impl SourceCode for IndexedSource {
+    /// miette's reader for text, run from the start of a line `before + 1`
+    /// lines above the span's line rather than from the top of the page, and
+    /// its answer moved back to page offsets and line numbers. The reader's
+    /// state at a line start is the number of lines read so far (which only
+    /// shifts the line numbers) and the starts of the last `before` lines,
+    /// which it has read again by the time it reaches the span; so the answer
+    /// is the one reading from the top gives.
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let offset = span.offset().min(self.text.len());
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let skip = line.saturating_sub(context_lines_before.saturating_add(1));
+        let base = self.starts.get(skip).copied().unwrap_or(0);
+        let rest = self.text.as_bytes().get(base..).unwrap_or_default();
+        let moved = SourceSpan::new((span.offset() - base).into(), span.len());
+        let inner = rest.read_span(&moved, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + skip,
+            inner.column(),
+            inner.line_count() + skip,
+        )))
+    }
 }
 
 struct Report<'a> {
     d: &'a Diagnostic,
-    src: &'a NamedSource<String>,
+    src: &'a IndexedSource,
     len: usize,
 }
 
@@ -89,8 +180,14 @@ impl miette::Diagnostic for Report<'_> {
 const LONG_LINE: usize = 2_000;
 
 /// Render diagnostics of one file in the `full` format.
-pub fn render_full(path: &str, text: &str, diags: &[Diagnostic], color: bool) -> String {
-    let src = NamedSource::new(escape_for_terminal(path), terminal_safe_source(text));
+pub fn render_full(
+    path: &str,
+    source: &crate::source::Source,
+    diags: &[Diagnostic],
+    color: bool,
+) -> String {
+    let text = source.text();
+    let src = IndexedSource::new(escape_for_terminal(path), terminal_safe_source(text));
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -102,12 +199,13 @@ pub fn render_full(path: &str, text: &str, diags: &[Diagnostic], color: bool) ->
         // miette draws the whole source line (and panics formatting padding past
         // 65,535 columns): a diagnostic on a very long line, common in minified
         // pages, is shown in one line instead.
+        // Looked up in the page's line index: searching the text around a
+        // finding is slow on a long line, the very case this is for.
         let at = d.span.start.min(text.len());
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let (line, col) = source.line_col(at);
+        let line_start = source.line_start(line).unwrap_or(0);
+        let line_end = source.line_start(line + 1).map_or(text.len(), |s| s - 1);
         if line_end - line_start > LONG_LINE {
-            let line = text[..at].matches('\n').count() + 1;
-            let col = text[line_start..at].chars().count() + 1;
             let excerpt: String = text[at..line_end].chars().take(60).collect();
             out.push_str(&format!(
                 "  {} {}\n   ╭─[{}:{line}:{col}]\n   │ {}…\n",
@@ -201,7 +299,7 @@ pub fn render_config_error(e: &crate::config::ConfigError, color: bool) -> Strin
     let (Some(text), Some(span)) = (&e.text, &e.span) else {
         return out;
     };
-    let src = NamedSource::new(
+    let src = miette::NamedSource::new(
         escape_for_terminal(&e.path.display().to_string()),
         terminal_safe_source(text),
     );
@@ -279,4 +377,103 @@ pub fn stdout(s: &[u8]) -> bool {
 pub fn stderr(s: &str) {
     let mut e = io::stderr().lock();
     let _ = e.write_all(s.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The replacements of [`terminal_safe_source`], a character at a time.
+    fn terminal_safe_by_char(text: &str) -> String {
+        text.chars()
+            .map(|c| match c {
+                '\n' | '\t' | '\r' => c,
+                c if (c as u32) < 0x20 || c == '\u{7f}' => '?',
+                c if ('\u{80}'..='\u{9f}').contains(&c) => '\u{bf}',
+                '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}' => '\u{fffd}',
+                c => c,
+            })
+            .collect()
+    }
+
+    /// The block-wise copy replaces exactly the characters the rule names, at
+    /// every position in a block and across block edges.
+    #[test]
+    fn terminal_safe_source_replaces_each_control() {
+        let every: String = (0..0x3000u32)
+            .chain(0xfff0..0x10100)
+            .filter_map(char::from_u32)
+            .collect();
+        assert_eq!(terminal_safe_source(&every), terminal_safe_by_char(&every));
+        for shift in 0..40 {
+            let page = format!(
+                "{}\u{202e}x\u{85}\u{1b}[31m\u{2069}\r\n\u{7f}\u{2028}é’",
+                "a".repeat(shift)
+            );
+            let safe = terminal_safe_source(&page);
+            assert_eq!(safe, terminal_safe_by_char(&page), "shift {shift}");
+            assert_eq!(safe.len(), page.len());
+            assert!(!safe.contains('\u{1b}') && !safe.contains('\u{202e}'));
+        }
+    }
+
+    /// A `SourceCode` answer in plain values: data, offset, length, line,
+    /// column, line count, name.
+    type Answer = (Vec<u8>, usize, usize, usize, usize, usize, Option<String>);
+
+    /// What a `SourceCode` answers for a span, in plain values.
+    fn answer(
+        src: &dyn SourceCode,
+        span: SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Option<Answer> {
+        let c = src.read_span(&span, before, after).ok()?;
+        Some((
+            c.data().to_vec(),
+            c.span().offset(),
+            c.span().len(),
+            c.line(),
+            c.column(),
+            c.line_count(),
+            c.name().map(str::to_owned),
+        ))
+    }
+
+    /// The indexed source answers every span as miette's own reader of the
+    /// whole page does, whatever mix of `\r\n`, `\r` and `\n` ends the lines.
+    #[test]
+    fn indexed_source_reads_as_miette_does() {
+        let pages = [
+            "a\nbb\n\nccc\r\ndd\re\r\r\nf\n",
+            "\n\r\n\r\rx\n\ny",
+            "one line, no break",
+            "<p>\r\n  <td>x</td>\r\n</p>\r\n<p>tail",
+            "",
+        ];
+        let mut checked = 0;
+        for page in pages {
+            let mine = IndexedSource::new("p.html".into(), page.to_owned());
+            let theirs = miette::NamedSource::new("p.html", page.to_owned());
+            for start in 0..=page.len() {
+                for len in [0, 1, 2, 5] {
+                    for (before, after) in [(0, 0), (1, 1), (2, 1), (0, 3)] {
+                        let span = SourceSpan::new(start.into(), len);
+                        assert_eq!(
+                            answer(&mine, span, before, after),
+                            answer(&theirs, span, before, after),
+                            "{page:?} at {start}+{len}, context {before}/{after}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 500);
+    }
 }
