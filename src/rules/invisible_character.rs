@@ -151,7 +151,7 @@ impl Rule for InvisibleCharacter {
             // fix loop's text guard sees the word it joins (`pass​word`).
             let mut groups: Vec<(Span, Vec<usize>)> = Vec::new();
             for i in found(p, rtl) {
-                let core = p.spans[i];
+                let core = p.span_at(i);
                 let wide = prose::widen_to_word(text, core, p.run.span);
                 match groups.last_mut() {
                     Some((span, members)) if wide.start < span.end || core.start < span.end => {
@@ -165,7 +165,7 @@ impl Rule for InvisibleCharacter {
                 let mut replacement = String::new();
                 let mut last = wide.start;
                 for &i in &members {
-                    let core = p.spans[i];
+                    let core = p.span_at(i);
                     if core.start >= last {
                         replacement.push_str(&text[last..core.start]);
                         last = core.end;
@@ -191,7 +191,7 @@ impl Rule for InvisibleCharacter {
                     )
                 };
                 out.push(
-                    Diagnostic::new(InvisibleCharacter::META.id, p.spans[members[0]], message)
+                    Diagnostic::new(InvisibleCharacter::META.id, p.span_at(members[0]), message)
                         .with_fix("Remove the invisible character", fix.changing_text()),
                 );
             }

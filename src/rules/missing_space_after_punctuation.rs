@@ -194,7 +194,7 @@ impl Rule for MissingSpaceAfterPunctuation {
                 if !hit {
                     continue;
                 }
-                let at = p.spans[i].end;
+                let at = p.span_at(i).end;
                 let shown = escape_for_terminal(&tok);
                 let (name, fix) = if mark == '.' {
                     ("period", Fix::unsafe_(vec![Edit::insertion(" ", at)]))

@@ -387,7 +387,7 @@ fn report_run(
             repaired.push_str(&p.string(last_char, f.from));
             if f.drop_leads_only {
                 // Keep each continuation as written (`&nbsp;` stays `&nbsp;`).
-                for (k, s) in p.spans[f.from..f.to].iter().enumerate() {
+                for (k, s) in (f.from..f.to).map(|i| p.span_at(i)).enumerate() {
                     if k % 2 == 1 {
                         replacement.push_str(&text[s.start..s.end]);
                     }

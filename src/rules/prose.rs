@@ -23,10 +23,11 @@ pub(crate) struct Prose {
     pub run: TextRun,
     /// Its characters (shared between the code-skipped and code-kept lists).
     pub chars: std::sync::Arc<Vec<char>>,
-    /// The raw source bytes of each character: `spans[i]` is `chars[i]`'s.
-    /// Kept apart from the characters (not a list of [`Ch`]): the rules scan
-    /// the characters, 4 bytes each, and look up a span only at a finding.
-    pub spans: std::sync::Arc<Vec<Span>>,
+    /// Where each character's raw bytes start, from the run's start (see
+    /// [`Starts`]); [`Prose::span_at`] reads a character's span from them.
+    /// Kept apart from the characters: the rules scan the characters, 4 bytes
+    /// each, and look up a span only at a finding.
+    starts: std::sync::Arc<Starts>,
     /// What the raw bytes hold, noted while decoding so the rules' byte
     /// pre-filters need not read the run again: bit `k` is set when the bytes
     /// hold the UTF-8 lead byte `0xC0 + k`. Bit 0 (0xC0 never leads a
@@ -38,15 +39,26 @@ pub(crate) struct Prose {
 /// [`Prose::bytes`]'s bit for a `&`.
 const AMP_BIT: u64 = 1;
 
+/// Where the characters of a decoded run start in its raw bytes, from the
+/// run's start: `starts[i]` is character `i`'s, 4 bytes a character rather
+/// than a 16-byte span. A character's bytes end where the next character with
+/// another start begins (the one or two characters of a reference share its
+/// start), or at the end of the run: decoding consumes every byte.
+///
+/// Empty while every character is an ASCII byte other than `&`, which is
+/// character `i` at byte `i`: most runs of an English page are never written
+/// out at all.
+pub(crate) type Starts = Vec<u32>;
+
 impl Prose {
     /// The run `run` of the page text `text`, decoded.
     pub(crate) fn new(text: &str, run: TextRun) -> Self {
         let mut bytes = 0;
-        let (chars, spans) = decode_noting(text, run.span, false, &mut bytes);
+        let (chars, starts) = decode_noting(text, run.span, false, &mut bytes);
         Prose {
             run,
             chars: std::sync::Arc::new(chars),
-            spans: std::sync::Arc::new(spans),
+            starts: std::sync::Arc::new(starts),
             bytes,
         }
     }
@@ -56,9 +68,15 @@ impl Prose {
         self.chars[from..to].iter().collect()
     }
 
+    /// The raw source bytes of character `i` (one byte range for a literal
+    /// character, the whole reference for `&rsquo;`).
+    pub(crate) fn span_at(&self, i: usize) -> Span {
+        span_of(&self.starts, self.chars.len(), self.run.span, i)
+    }
+
     /// The raw span of `chars[from..to]` (`to > from`).
     pub(crate) fn span(&self, from: usize, to: usize) -> Span {
-        Span::new(self.spans[from].start, self.spans[to - 1].end)
+        Span::new(self.span_at(from).start, self.span_at(to - 1).end)
     }
 
     /// The run's raw bytes (`text` is the page's) when its characters are exactly
@@ -157,10 +175,10 @@ pub(crate) fn runs<'a>(
             {
                 known.next();
             }
-            let (chars, spans, bytes) = match known.peek() {
+            let (chars, starts, bytes) = match known.peek() {
                 Some(k) if k.run.first_token == run.first_token && k.run.span == run.span => (
                     std::sync::Arc::clone(&k.chars),
-                    std::sync::Arc::clone(&k.spans),
+                    std::sync::Arc::clone(&k.starts),
                     k.bytes,
                 ),
                 _ => return Prose::new(doc.text(), run),
@@ -168,7 +186,7 @@ pub(crate) fn runs<'a>(
             Prose {
                 run,
                 chars,
-                spans,
+                starts,
                 bytes,
             }
         })
@@ -178,32 +196,60 @@ pub(crate) fn runs<'a>(
 /// they stand for. In an attribute value (`in_attribute`), a legacy reference
 /// without `;` followed by `=` or an alphanumeric stays literal (WHATWG 13.2.5.73).
 pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
-    let (chars, spans) = decode_apart(text, span, in_attribute);
+    let (chars, starts) = decode_noting(text, span, in_attribute, &mut 0);
     chars
-        .into_iter()
-        .zip(spans)
-        .map(|(c, span)| Ch { c, span })
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| Ch {
+            c,
+            span: span_of(&starts, chars.len(), span, i),
+        })
         .collect()
 }
 
-/// [`decode`], the characters and their spans in two lists (`spans[i]` is
-/// `chars[i]`'s).
-pub(crate) fn decode_apart(text: &str, span: Span, in_attribute: bool) -> (Vec<char>, Vec<Span>) {
-    decode_noting(text, span, in_attribute, &mut 0)
+/// The raw span of character `i` of the `count` characters decoded from the
+/// raw run `run`, whose [`Starts`] are `starts`.
+fn span_of(starts: &Starts, count: usize, run: Span, i: usize) -> Span {
+    let start_of = |k: usize| starts.get(k).map_or(k, |&s| s as usize);
+    let from = start_of(i);
+    let mut next = i + 1;
+    while next < count && start_of(next) == from {
+        next += 1;
+    }
+    let to = if next < count {
+        start_of(next)
+    } else {
+        run.len()
+    };
+    Span::new(run.start + from, run.start + to)
 }
 
-/// [`decode_apart`], noting in `bytes` (as [`Prose::bytes`]) the `&` and the
-/// lead bytes it passes: every `&` and every non-ASCII character is looked at
-/// one by one anyway, so this costs no extra read of the run.
+/// Decode `text[span]` (as [`decode`]) into its characters and their
+/// [`Starts`], noting in `bytes` (as [`Prose::bytes`]) the `&` and the lead
+/// bytes it passes: every `&` and every non-ASCII character is looked at one
+/// by one anyway, so this costs no extra read of the run.
 fn decode_noting(
     text: &str,
     span: Span,
     in_attribute: bool,
     bytes_seen: &mut u64,
-) -> (Vec<char>, Vec<Span>) {
+) -> (Vec<char>, Starts) {
     let raw = text.get(span.start..span.end).unwrap_or("");
     let mut chars = Vec::with_capacity(raw.len());
-    let mut spans = Vec::with_capacity(raw.len());
+    let mut starts: Starts = Vec::new();
+    // Notes that character `chars.len()` starts at byte `at`: from the first
+    // character that is not byte `i` for character `i`, every start is kept.
+    let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+    let note = |starts: &mut Starts, chars: &Vec<char>, at: usize, plain: bool| {
+        if starts.is_empty() {
+            if plain {
+                return;
+            }
+            starts.reserve(raw.len());
+            starts.extend((0..chars.len()).map(offset));
+        }
+        starts.push(offset(at));
+    };
     let mut i = 0;
     let bytes = raw.as_bytes();
     while i < raw.len() {
@@ -214,19 +260,19 @@ fn decode_noting(
             .position(|&b| !b.is_ascii() || b == b'&')
             .map_or(bytes.len(), |k| i + k);
         if plain > i {
-            let at = span.start + i;
+            if !starts.is_empty() {
+                starts.extend((i..plain).map(offset));
+            }
             chars.extend(bytes[i..plain].iter().map(|&b| char::from(b)));
-            spans.extend((at..at + (plain - i)).map(|k| Span::new(k, k + 1)));
             i = plain;
             continue;
         }
         if bytes[i] == b'&' {
             *bytes_seen |= AMP_BIT;
             if let Some((len, decoded)) = char_ref(&raw[i..], in_attribute) {
-                let s = Span::new(span.start + i, span.start + i + len);
                 for c in decoded.into_iter().flatten() {
+                    note(&mut starts, &chars, i, false);
                     chars.push(c);
-                    spans.push(s);
                 }
                 i += len;
                 continue;
@@ -238,11 +284,11 @@ fn decode_noting(
         if let Some(bit) = lead_bit(bytes[i]) {
             *bytes_seen |= bit;
         }
+        note(&mut starts, &chars, i, c.is_ascii());
         chars.push(c);
-        spans.push(Span::new(span.start + i, span.start + i + c.len_utf8()));
         i += c.len_utf8();
     }
-    (chars, spans)
+    (chars, starts)
 }
 
 /// The character reference at the start of `s` (which starts with `&`): its length
@@ -378,6 +424,58 @@ pub(crate) fn block_of(doc: &Document, id: NodeId) -> Option<NodeId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every decoded character's span is its own raw bytes: a literal
+    /// character's (one byte or several), or the whole reference for each of
+    /// the one or two characters it stands for; from the first character of
+    /// a run or after any mix of those.
+    #[test]
+    fn each_character_keeps_its_raw_span() {
+        let raw = "ab&amp;c\u{e9}&NotEqualTilde;d&amp e&#x1F600;\u{2019}f&q g";
+        let page = format!("<p>{raw}</p>");
+        let got: Vec<(char, &str)> = decode(&page, Span::new(3, 3 + raw.len()), false)
+            .iter()
+            .map(|ch| (ch.c, &page[ch.span.start..ch.span.end]))
+            .collect();
+        let want = [
+            ('a', "a"),
+            ('b', "b"),
+            ('&', "&amp;"),
+            ('c', "c"),
+            ('\u{e9}', "\u{e9}"),
+            ('\u{2242}', "&NotEqualTilde;"),
+            ('\u{338}', "&NotEqualTilde;"),
+            ('d', "d"),
+            ('&', "&amp"),
+            (' ', " "),
+            ('e', "e"),
+            ('\u{1f600}', "&#x1F600;"),
+            ('\u{2019}', "\u{2019}"),
+            ('f', "f"),
+            ('&', "&"),
+            ('q', "q"),
+            (' ', " "),
+            ('g', "g"),
+        ];
+        assert_eq!(got, want);
+        // A run that is ASCII throughout keeps no starts: character i is byte i.
+        let page = "<p>plain & simple</p>";
+        let spans: Vec<Span> = decode(page, Span::new(3, 17), false)
+            .iter()
+            .map(|ch| ch.span)
+            .collect();
+        assert_eq!(
+            spans,
+            (3..17).map(|k| Span::new(k, k + 1)).collect::<Vec<_>>()
+        );
+        // A run that starts with a reference.
+        let page = "&rsquo;x";
+        let spans: Vec<Span> = decode(page, Span::new(0, 8), false)
+            .iter()
+            .map(|ch| ch.span)
+            .collect();
+        assert_eq!(spans, [Span::new(0, 7), Span::new(7, 8)]);
+    }
 
     fn chars(raw: &str) -> String {
         decode(raw, Span::new(0, raw.len()), false)

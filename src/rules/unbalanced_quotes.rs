@@ -202,8 +202,10 @@ impl Rule for UnbalancedQuotes {
         let mut check = |runs: &[&Prose], carry: bool| {
             chars.clear();
             for p in runs {
-                let spans = p.spans.iter();
-                chars.extend(p.chars.iter().zip(spans).map(|(&c, &span)| Ch { c, span }));
+                chars.extend(p.chars.iter().enumerate().map(|(i, &c)| Ch {
+                    c,
+                    span: p.span_at(i),
+                }));
             }
             check_block(&chars, carry, &mut findings)
         };
