@@ -244,6 +244,57 @@ impl Recorder<'_> {
         }
     }
 
+    /// Folds text token `idx` (the last, just processed) into the text token
+    /// before it when the two are one stretch of text that went into the same
+    /// element: html5ever emits the text between two tags in pieces (each line
+    /// break, reference and NUL on its own), nearly half of a page's tokens.
+    /// Only when this token did nothing else: no element or node made (so the
+    /// only node that noted `idx` is the text node it grew), no parse error, not
+    /// fostered or held back as table text. The text node's last token becomes
+    /// the one it merged into. True when merged (the token is gone).
+    fn merge_text(
+        &self,
+        idx: usize,
+        effects: &super::sink::TokenEffects,
+        nodes_before: usize,
+    ) -> bool {
+        let Some((parent, false)) = effects.text_parent else {
+            return false;
+        };
+        if !effects.created.is_empty() || !effects.errors.is_empty() || idx == 0 {
+            return false;
+        }
+        let mut nodes = self.tb.sink.nodes.borrow_mut();
+        if nodes.len() != nodes_before {
+            return false;
+        }
+        let mut tokens = self.tokens.borrow_mut();
+        let (Some(prev), Some(tok)) = (tokens.get(idx - 1), tokens.get(idx)) else {
+            return false;
+        };
+        let joins = prev.kind == TokenKind::Text
+            && prev.node == Some(parent)
+            && !prev.fostered
+            && prev.closed.is_empty()
+            && prev.span.end == tok.span.start
+            && prev.current == tok.current;
+        if !joins {
+            return false;
+        }
+        let Some(grown) = nodes[parent].children.last().copied().filter(|&t| {
+            matches!(nodes[t].data, NodeData::Text(_)) && nodes[t].last_token.get() == Some(idx)
+        }) else {
+            return false;
+        };
+        nodes[grown].last_token = Index32::new(idx - 1);
+        let end = tok.span.end;
+        tokens.pop();
+        if let Some(prev) = tokens.last_mut() {
+            prev.span.end = end;
+        }
+        true
+    }
+
     /// The stack of open elements, read from the tree builder's traced handles: the
     /// document, then the open elements (each a child of the one before, or
     /// foster-parented, or in its template contents), then formatting entries,
@@ -348,7 +399,11 @@ impl TokenSink for Recorder<'_> {
             });
             tokens.len() - 1
         };
-        self.token_index.borrow_mut().push(kind, idx);
+        // A text token may yet merge into the one before it (below): it is
+        // indexed once that is settled.
+        if kind != TokenKind::Text {
+            self.token_index.borrow_mut().push(kind, idx);
+        }
         if idx > self.limits.max_tokens {
             self.fail(ParseFailure::TooManyTokens(self.limits.max_tokens));
             return TokenSinkResult::Continue;
@@ -361,8 +416,15 @@ impl TokenSink for Recorder<'_> {
         let sink = &self.tb.sink;
         sink.current_token.set(idx);
         sink.effects.borrow_mut().clear();
+        let nodes_before = sink.nodes.borrow().len();
         let result = self.tb.process_token(token, line_number);
         let mut effects = sink.effects.borrow_mut();
+        if kind == TokenKind::Text {
+            if self.merge_text(idx, &effects, nodes_before) {
+                return result;
+            }
+            self.token_index.borrow_mut().push(kind, idx);
+        }
         self.errors.borrow_mut().extend(
             effects
                 .errors
@@ -597,4 +659,60 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         token_index.into_inner(),
         errors.into_inner(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(html: &str) -> Document {
+        parse(Source::from_text(html), &Limits::default()).expect("parses")
+    }
+
+    /// The text tokens of `d`, as source text.
+    fn texts(d: &Document) -> Vec<&str> {
+        d.tokens()
+            .iter()
+            .filter(|t| t.kind == TokenKind::Text)
+            .map(|t| d.source().slice(t.span))
+            .collect()
+    }
+
+    /// html5ever hands over the text between two tags in pieces (each line
+    /// break and reference on its own); they are recorded as one token, and the
+    /// text node they made ends at that token.
+    #[test]
+    fn pieces_of_one_stretch_of_text_are_one_token() {
+        let d = doc("<p>one\ntwo &amp; three\r\nfour\0five</p><p>six</p>");
+        assert_eq!(
+            texts(&d),
+            ["one\ntwo &amp; three\r\nfour", "\0", "five", "six"]
+        );
+        let text_nodes: Vec<&Node> = d
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.data, NodeData::Text(_)))
+            .collect();
+        for n in text_nodes {
+            let last = n.last_token.get().expect("a text node has a last token");
+            assert_eq!(d.tokens()[last].kind, TokenKind::Text);
+            assert!(n.first_token.get() <= Some(last));
+        }
+    }
+
+    /// Text that went elsewhere is not merged: foster-parented table text,
+    /// text that made an element (`body`), text with a parse error.
+    #[test]
+    fn text_that_went_elsewhere_keeps_its_own_token() {
+        let d = doc("<table>x\ny<tr><td>a\nb</td></tr></table>");
+        assert!(texts(&d).contains(&"a\nb"), "{:?}", texts(&d));
+        let d = doc("<html><head></head>\n\nbody text\nmore");
+        let t = texts(&d);
+        assert!(t.first() == Some(&"\n\n"), "{t:?}");
+        let contiguous = d
+            .tokens()
+            .windows(2)
+            .all(|w| w[0].span.end <= w[1].span.start);
+        assert!(contiguous);
+    }
 }
