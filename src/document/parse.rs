@@ -244,24 +244,25 @@ impl Recorder<'_> {
         }
     }
 
-    /// Folds text token `idx` (the last, just processed) into the text token
-    /// before it when the two are one stretch of text that went into the same
-    /// element: html5ever emits the text between two tags in pieces (each line
-    /// break, reference and NUL on its own), nearly half of a page's tokens.
-    /// Only when this token did nothing else: no element or node made (so the
-    /// only node that noted `idx` is the text node it grew), no parse error, not
-    /// fostered or held back as table text. The text node's last token becomes
-    /// the one it merged into. True when merged (the token is gone).
+    /// Folds `tok`, text token `idx` (just processed, not yet listed), into the
+    /// text token before it when the two are one stretch of text that went into
+    /// the same element: html5ever emits the text between two tags in pieces
+    /// (each line break, reference and NUL on its own), nearly half of a page's
+    /// tokens. Only when this token did nothing else: no element or node made
+    /// (so the only node that noted `idx` is the text node it grew), no parse
+    /// error, not fostered or held back as table text. The text node's last
+    /// token becomes the one it merged into. True when merged.
     fn merge_text(
         &self,
         idx: usize,
+        tok: &Token,
         effects: &super::sink::TokenEffects,
         nodes_before: usize,
     ) -> bool {
         let Some((parent, false)) = effects.text_parent else {
             return false;
         };
-        if !effects.created.is_empty() || !effects.errors.is_empty() || idx == 0 {
+        if !effects.created.is_empty() || !effects.errors.is_empty() {
             return false;
         }
         let mut nodes = self.tb.sink.nodes.borrow_mut();
@@ -269,7 +270,7 @@ impl Recorder<'_> {
             return false;
         }
         let mut tokens = self.tokens.borrow_mut();
-        let (Some(prev), Some(tok)) = (tokens.get(idx - 1), tokens.get(idx)) else {
+        let Some(prev) = tokens.last_mut().filter(|_| idx > 0) else {
             return false;
         };
         let joins = prev.kind == TokenKind::Text
@@ -287,11 +288,7 @@ impl Recorder<'_> {
             return false;
         };
         nodes[grown].last_token = Index32::new(idx - 1);
-        let end = tok.span.end;
-        tokens.pop();
-        if let Some(prev) = tokens.last_mut() {
-            prev.span.end = end;
-        }
+        prev.span.end = tok.span.end;
         true
     }
 
@@ -341,6 +338,8 @@ impl TokenSink for Recorder<'_> {
             );
             return result;
         }
+        // The empty name is `LocalName::default()`: a constant, where
+        // `LocalName::from("")` hashes the string for every text token.
         let (kind, name, self_closing) = match &token {
             HtmlToken::ParseError(_) => unreachable!("tokenizer errors are handled above"),
             HtmlToken::TagToken(Tag {
@@ -357,12 +356,12 @@ impl TokenSink for Recorder<'_> {
                 name.clone(),
                 *self_closing,
             ),
-            HtmlToken::CommentToken(_) => (TokenKind::Comment, LocalName::from(""), false),
-            HtmlToken::DoctypeToken(_) => (TokenKind::Doctype, LocalName::from(""), false),
+            HtmlToken::CommentToken(_) => (TokenKind::Comment, LocalName::default(), false),
+            HtmlToken::DoctypeToken(_) => (TokenKind::Doctype, LocalName::default(), false),
             HtmlToken::CharacterTokens(_) | HtmlToken::NullCharacterToken => {
-                (TokenKind::Text, LocalName::from(""), false)
+                (TokenKind::Text, LocalName::default(), false)
             }
-            HtmlToken::EOFToken => (TokenKind::Eof, LocalName::from(""), false),
+            HtmlToken::EOFToken => (TokenKind::Eof, LocalName::default(), false),
         };
         let span = match kind {
             TokenKind::Text => Span::new(self.last_end.get().min(consumed), consumed),
@@ -385,30 +384,32 @@ impl TokenSink for Recorder<'_> {
             }
         };
         self.last_end.set(consumed);
-        let idx = {
-            let mut tokens = self.tokens.borrow_mut();
-            tokens.push(Token {
-                kind,
-                span,
-                name: name.clone(),
-                self_closing,
-                node: None,
-                current: self.open.borrow().last().copied(),
-                fostered: false,
-                closed: ClosedElements::default(),
-            });
-            tokens.len() - 1
+        let token_here = Token {
+            kind,
+            span,
+            name: name.clone(),
+            self_closing,
+            node: None,
+            current: self.open.borrow().last().copied(),
+            fostered: false,
+            closed: ClosedElements::default(),
         };
         // A text token may yet merge into the one before it (below): it is
-        // indexed once that is settled.
-        if kind != TokenKind::Text {
+        // listed and indexed once that is settled. Nothing reads the list
+        // while the tree builder runs; the sink only notes the index.
+        let idx = self.tokens.borrow().len();
+        let mut text_token = None;
+        if kind == TokenKind::Text {
+            text_token = Some(token_here);
+        } else {
+            self.tokens.borrow_mut().push(token_here);
             self.token_index.borrow_mut().push(kind, idx);
         }
         if idx > self.limits.max_tokens {
             self.fail(ParseFailure::TooManyTokens(self.limits.max_tokens));
             return TokenSinkResult::Continue;
         }
-        if idx % 512 == 0 && self.started.elapsed() > self.limits.max_time {
+        if idx.is_multiple_of(512) && self.started.elapsed() > self.limits.max_time {
             self.fail(ParseFailure::TimedOut(self.limits.max_time));
             return TokenSinkResult::Continue;
         }
@@ -419,10 +420,11 @@ impl TokenSink for Recorder<'_> {
         let nodes_before = sink.nodes.borrow().len();
         let result = self.tb.process_token(token, line_number);
         let mut effects = sink.effects.borrow_mut();
-        if kind == TokenKind::Text {
-            if self.merge_text(idx, &effects, nodes_before) {
+        if let Some(text_token) = text_token {
+            if self.merge_text(idx, &text_token, &effects, nodes_before) {
                 return result;
             }
+            self.tokens.borrow_mut().push(text_token);
             self.token_index.borrow_mut().push(kind, idx);
         }
         self.errors.borrow_mut().extend(
@@ -676,6 +678,11 @@ mod tests {
             .filter(|t| t.kind == TokenKind::Text)
             .map(|t| d.source().slice(t.span))
             .collect()
+    }
+
+    #[test]
+    fn the_default_local_name_is_the_empty_one() {
+        assert_eq!(LocalName::default(), LocalName::from(""));
     }
 
     /// html5ever hands over the text between two tags in pieces (each line
