@@ -103,7 +103,16 @@ impl From<Option<usize>> for Index32 {
 #[derive(Clone, Debug)]
 pub(crate) struct Node {
     pub parent: Index32,
-    pub children: Vec<NodeId>,
+    /// The children, linked while the tree is built (html5ever appends,
+    /// inserts and moves nodes): no list is allocated per node.
+    pub first_child: Index32,
+    pub last_child: Index32,
+    pub next_sibling: Index32,
+    pub prev_sibling: Index32,
+    /// Once built, the children as a slice of [`Document`]'s child list:
+    /// where they start in it, and how many.
+    pub kids_from: u32,
+    pub kids_len: u32,
     pub data: NodeData,
     pub origin: Origin,
     pub fostered: bool,
@@ -124,7 +133,12 @@ impl Node {
         let token = Index32::from(token);
         Self {
             parent: Index32::NONE,
-            children: Vec::new(),
+            first_child: Index32::NONE,
+            last_child: Index32::NONE,
+            next_sibling: Index32::NONE,
+            prev_sibling: Index32::NONE,
+            kids_from: 0,
+            kids_len: 0,
             data,
             origin,
             fostered: false,
@@ -244,6 +258,8 @@ pub struct ParseError {
 pub struct Document {
     source: Source,
     nodes: Vec<Node>,
+    /// Every node's children, node after node ([`Node::kids_from`]).
+    child_list: Vec<NodeId>,
     tokens: Vec<Token>,
     errors: Vec<ParseError>,
     fragment: bool,
@@ -258,6 +274,25 @@ pub struct Document {
     /// The tokens of each kind (see [`TokenIndex`]), listed by the parser as it
     /// records them.
     token_index: TokenIndex,
+}
+
+/// The children of every node in one list, node after node, read from the
+/// links the tree was built with; each node notes its stretch of the list.
+fn child_lists(nodes: &mut [Node]) -> Vec<NodeId> {
+    // Every node but the roots is one node's child.
+    let mut all = Vec::with_capacity(nodes.len());
+    for id in 0..nodes.len() {
+        let from = all.len();
+        let mut next = nodes[id].first_child.get();
+        while let Some(c) = next {
+            all.push(c);
+            next = nodes[c].next_sibling.get();
+        }
+        // Both fit: there are fewer nodes than `Index32::LIMIT` (see `parse`).
+        nodes[id].kids_from = u32::try_from(from).unwrap_or(u32::MAX);
+        nodes[id].kids_len = u32::try_from(all.len() - from).unwrap_or(0);
+    }
+    all
 }
 
 /// Element names [`Document::in_element`] answers from the ancestry cache (every
@@ -334,7 +369,7 @@ impl Document {
 
     pub(crate) fn from_parts(
         source: Source,
-        nodes: Vec<Node>,
+        mut nodes: Vec<Node>,
         tokens: Vec<Token>,
         token_index: TokenIndex,
         errors: Vec<ParseError>,
@@ -344,9 +379,11 @@ impl Document {
             && !token_index.of_kind[kind_slot(TokenKind::StartTag)]
                 .iter()
                 .any(|&i| matches!(&*tokens[i as usize].name, "html" | "head" | "body"));
+        let child_list = child_lists(&mut nodes);
         Self {
             source,
             nodes,
+            child_list,
             tokens,
             errors,
             fragment,
@@ -354,6 +391,14 @@ impl Document {
             element_order: std::sync::OnceLock::new(),
             token_index,
         }
+    }
+
+    /// The children of `node`, in order.
+    fn kids(&self, node: &Node) -> &[NodeId] {
+        let from = node.kids_from as usize;
+        self.child_list
+            .get(from..from + node.kids_len as usize)
+            .unwrap_or_default()
     }
 
     /// The ancestry bits of every node (see the `ancestry` field), computed once
@@ -522,7 +567,7 @@ impl Document {
         std::iter::from_fn(move || {
             let id = stack.pop()?;
             let node = &self.nodes[id];
-            stack.extend(node.children.iter().rev());
+            stack.extend(self.kids(node).iter().rev());
             if let NodeData::Element {
                 template_contents, ..
             } = &node.data
@@ -543,7 +588,7 @@ impl Document {
     /// Children of `id`.
     #[must_use]
     pub fn children(&self, id: NodeId) -> &[NodeId] {
-        self.nodes.get(id).map_or(&[], |n| &n.children)
+        self.nodes.get(id).map_or(&[], |n| self.kids(n))
     }
 
     /// The text of a text node.
@@ -640,9 +685,9 @@ impl Document {
                         out.push(' ');
                         stack.push(Step::Break);
                     }
-                    stack.extend(node.children.iter().rev().map(|&c| Step::Node(c)));
+                    stack.extend(self.kids(node).iter().rev().map(|&c| Step::Node(c)));
                 }
-                _ => stack.extend(node.children.iter().rev().map(|&c| Step::Node(c))),
+                _ => stack.extend(self.kids(node).iter().rev().map(|&c| Step::Node(c))),
             }
         }
         out
@@ -652,7 +697,7 @@ impl Document {
     #[must_use]
     pub fn dump(&self) -> String {
         let mut out = String::new();
-        for &c in &self.nodes[DOCUMENT].children {
+        for &c in self.kids(&self.nodes[DOCUMENT]) {
             self.dump_node(c, 1, &mut out);
         }
         out
@@ -699,13 +744,13 @@ impl Document {
                 }
                 if let Some(t) = template_contents.get() {
                     let _ = writeln!(out, "| {indent}  content");
-                    for &c in &self.nodes[t].children {
+                    for &c in self.kids(&self.nodes[t]) {
                         self.dump_node(c, depth + 2, out);
                     }
                 }
             }
         }
-        for &c in &node.children {
+        for &c in self.kids(node) {
             self.dump_node(c, depth + 1, out);
         }
     }
@@ -889,7 +934,7 @@ impl<'a> Element<'a> {
     /// Child node ids.
     #[must_use]
     pub fn children(&self) -> &'a [NodeId] {
-        &self.node().children
+        self.doc.kids(self.node())
     }
 
     /// Parent node id.

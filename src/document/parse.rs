@@ -282,7 +282,7 @@ impl Recorder<'_> {
         if !joins {
             return false;
         }
-        let Some(grown) = nodes[parent].children.last().copied().filter(|&t| {
+        let Some(grown) = nodes[parent].last_child.get().filter(|&t| {
             matches!(nodes[t].data, NodeData::Text(_)) && nodes[t].last_token.get() == Some(idx)
         }) else {
             return false;

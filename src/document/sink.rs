@@ -73,12 +73,46 @@ impl ArenaSink {
     }
 
     fn detach(nodes: &mut [Node], child: NodeId) {
-        if let Some(parent) = nodes[child].parent.take() {
-            let kids = &mut nodes[parent].children;
-            if let Some(i) = kids.iter().position(|&c| c == child) {
-                kids.remove(i);
-            }
+        let Some(parent) = nodes[child].parent.take() else {
+            return;
+        };
+        let (prev, next) = (nodes[child].prev_sibling, nodes[child].next_sibling);
+        match prev.get() {
+            Some(p) => nodes[p].next_sibling = next,
+            None => nodes[parent].first_child = next,
         }
+        match next.get() {
+            Some(n) => nodes[n].prev_sibling = prev,
+            None => nodes[parent].last_child = prev,
+        }
+        nodes[child].prev_sibling = Index32::NONE;
+        nodes[child].next_sibling = Index32::NONE;
+    }
+
+    /// Link `child` (detached) as the last child of `parent`.
+    fn link_last(nodes: &mut [Node], parent: NodeId, child: NodeId) {
+        let last = nodes[parent].last_child;
+        match last.get() {
+            Some(l) => nodes[l].next_sibling = Index32::new(child),
+            None => nodes[parent].first_child = Index32::new(child),
+        }
+        nodes[child].prev_sibling = last;
+        nodes[child].next_sibling = Index32::NONE;
+        nodes[child].parent = Index32::new(parent);
+        nodes[parent].last_child = Index32::new(child);
+    }
+
+    /// Link `child` (detached) just before `sibling`, a child of `parent`.
+    fn link_before(nodes: &mut [Node], parent: NodeId, sibling: NodeId, child: NodeId) {
+        let prev = nodes[sibling].prev_sibling;
+        match prev.get() {
+            Some(p) => nodes[p].next_sibling = Index32::new(child),
+            None => nodes[parent].first_child = Index32::new(child),
+        }
+        nodes[child].prev_sibling = prev;
+        nodes[child].next_sibling = Index32::new(sibling);
+        nodes[child].parent = Index32::new(parent);
+        nodes[sibling].prev_sibling = Index32::new(child);
     }
 
     /// Append text to the last child if that is a text node; true when it was.
@@ -105,7 +139,7 @@ impl ArenaSink {
                 let token = self.current_token.get();
                 {
                     let mut nodes = self.nodes.borrow_mut();
-                    let last = nodes[parent].children.last().copied();
+                    let last = nodes[parent].last_child.get();
                     if Self::merge_text(&mut nodes, last, &text, token) {
                         return;
                     }
@@ -113,8 +147,7 @@ impl ArenaSink {
                 let id = self.new_node(NodeData::Text(text));
                 let mut nodes = self.nodes.borrow_mut();
                 nodes[id].fostered = fostered;
-                nodes[id].parent = Index32::new(parent);
-                nodes[parent].children.push(id);
+                Self::link_last(&mut nodes, parent, id);
             }
             NodeOrText::AppendNode(node) => {
                 let mut nodes = self.nodes.borrow_mut();
@@ -122,8 +155,7 @@ impl ArenaSink {
                 if fostered {
                     nodes[node].fostered = true;
                 }
-                nodes[node].parent = Index32::new(parent);
-                nodes[parent].children.push(node);
+                Self::link_last(&mut nodes, parent, node);
             }
         }
     }
@@ -132,21 +164,13 @@ impl ArenaSink {
         let Some(parent) = self.nodes.borrow()[sibling].parent.get() else {
             return;
         };
-        let index = {
-            let nodes = self.nodes.borrow();
-            nodes[parent]
-                .children
-                .iter()
-                .position(|&c| c == sibling)
-                .unwrap_or(0)
-        };
         let node = match child {
             NodeOrText::AppendText(text) => {
                 self.note_text(parent, fostered);
                 let token = self.current_token.get();
                 {
                     let mut nodes = self.nodes.borrow_mut();
-                    let prev = index.checked_sub(1).map(|i| nodes[parent].children[i]);
+                    let prev = nodes[sibling].prev_sibling.get();
                     if Self::merge_text(&mut nodes, prev, &text, token) {
                         return;
                     }
@@ -160,14 +184,7 @@ impl ArenaSink {
         if fostered {
             nodes[node].fostered = true;
         }
-        // The sibling's index may have moved if `node` was an earlier sibling.
-        let index = nodes[parent]
-            .children
-            .iter()
-            .position(|&c| c == sibling)
-            .unwrap_or(index);
-        nodes[node].parent = Index32::new(parent);
-        nodes[parent].children.insert(index, node);
+        Self::link_before(&mut nodes, parent, sibling, node);
     }
 }
 
@@ -250,9 +267,7 @@ impl TreeSink for ArenaSink {
             public_id,
             system_id,
         });
-        let mut nodes = self.nodes.borrow_mut();
-        nodes[id].parent = Index32::new(0);
-        nodes[0].children.push(id);
+        Self::link_last(&mut self.nodes.borrow_mut(), 0, id);
     }
 
     fn get_template_contents(&self, target: &NodeId) -> NodeId {
@@ -297,11 +312,12 @@ impl TreeSink for ArenaSink {
 
     fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
         let mut nodes = self.nodes.borrow_mut();
-        let kids = std::mem::take(&mut nodes[*node].children);
-        for &k in &kids {
-            nodes[k].parent = Index32::new(*new_parent);
+        let mut next = nodes[*node].first_child.get();
+        while let Some(k) = next {
+            next = nodes[k].next_sibling.get();
+            Self::detach(&mut nodes, k);
+            Self::link_last(&mut nodes, *new_parent, k);
         }
-        nodes[*new_parent].children.extend(kids);
     }
 
     fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
