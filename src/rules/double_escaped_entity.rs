@@ -109,8 +109,17 @@ impl Rule for DoubleEscapedEntity {
         if amps.is_empty() {
             return;
         }
-        let holds_amp = |span: Span| {
-            let k = amps.partition_point(|&a| a < span.start);
+        // `amps[..k]` all start before the last span asked about: spans come
+        // in source order, so `k` mostly steps on (a span further back is
+        // looked up again).
+        let mut k = 0;
+        let mut holds_amp = |span: Span| {
+            if k > 0 && amps[k - 1] >= span.start {
+                k = amps.partition_point(|&a| a < span.start);
+            }
+            while amps.get(k).is_some_and(|&a| a < span.start) {
+                k += 1;
+            }
             amps.get(k).is_some_and(|&a| a + "&amp;".len() <= span.end)
         };
         let mut report = |span: Span, place: &str| {
