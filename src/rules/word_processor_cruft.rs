@@ -112,9 +112,9 @@ fn is_office_comment(raw: &str) -> bool {
 static MSO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("Mso"));
 
-/// Finds `mso-` and `o:p` in bytes with bit 5 set (see `check`), built once.
-static MSO_DASH: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("mso-"));
+/// Finds `mso` and `o:p` in bytes with bit 5 set (see `check`), built once.
+static MSO_FOLDED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("mso"));
 static O_P: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("o:p"));
 
@@ -129,11 +129,12 @@ impl Rule for WordProcessorCruft {
         let id = WordProcessorCruft::META.id;
         // Most pages hold no Word markup at all: two searches of the page say
         // so, where testing each start tag and element would not. With bit 5
-        // set on every byte, `mso-` and `o:p` in any case become these
-        // lowercase needles (other bytes may too: a hit only sends the page on
-        // to the exact tests below, a miss is exact).
+        // set on every byte, `Mso`, `mso-` in any case and `o:p` in any case
+        // all hold these lowercase needles (other bytes may turn into them
+        // too: a hit only sends the page on to the exact tests below, a miss
+        // is exact).
         let folded: Vec<u8> = text.bytes().map(|b| b | 0x20).collect();
-        let word_tags = MSO.find(text.as_bytes()).is_some() || MSO_DASH.find(&folded).is_some();
+        let word_tags = MSO_FOLDED.find(&folded).is_some();
         let word_elements = O_P.find(&folded).is_some();
         // Comments and start tags, in source order: the only tokens that matter.
         let mut comments = doc.token_positions(TokenKind::Comment).peekable();
