@@ -100,6 +100,13 @@ impl Rule for RepeatedWord {
                 let next = next_word(p, b);
                 let Some((c, d)) = next else { break };
                 cur = next;
+                // Lowercasing maps an ASCII character to one ASCII character:
+                // first characters that differ so rule the pair out. Tested
+                // first, as it rules out nearly every pair.
+                let (x, y) = (p.chars[a], p.chars[c]);
+                if x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y) {
+                    continue;
+                }
                 let between_spaces = (b..c).all(|k| p.at(k).is_some_and(char::is_whitespace));
                 if !between_spaces || glued(p.before(a)) || glued(p.at(d)) {
                     continue;
@@ -107,12 +114,6 @@ impl Rule for RepeatedWord {
                 // Cheap rejections first, each implied by a test below: most
                 // neighbouring words differ, and most are ASCII.
                 if p.at(c).is_some_and(char::is_uppercase) {
-                    continue;
-                }
-                // Lowercasing maps an ASCII character to one ASCII character:
-                // first characters that differ so rule the pair out.
-                let (x, y) = (p.chars[a], p.chars[c]);
-                if x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y) {
                     continue;
                 }
                 let (c1, c2) = (&p.chars[a..b], &p.chars[c..d]);
