@@ -232,23 +232,36 @@ impl Seen {
     fn of(p: &Prose, text: &str) -> Self {
         if let Some(raw) = p.literal(text) {
             // The characters are these bytes, and every needle is ASCII: jump
-            // between candidate first bytes, then look at the next.
-            let next_is = |i: usize, want: &[u8]| raw.get(i + 1).is_some_and(|b| want.contains(b));
+            // between candidate bytes, two searches for the four needles
+            // (each search has a fixed cost, and most runs are short).
+            let mut seen = Seen::default();
+            // `[`, and the first of `{{` or `%%`: all rare in prose.
+            for i in memchr::memchr3_iter(b'[', b'{', b'%', raw) {
+                match raw[i] {
+                    b'[' => seen.bracket = true,
+                    c => seen.template |= raw.get(i + 1) == Some(&c),
+                }
+                if seen.bracket && seen.template {
+                    break;
+                }
+            }
             // `lorem ipsum` whole in any case, found from its `p` (a rarer
-            // letter than its `l`), and `TK` from its `K` (rarer than `T`):
-            // each candidate costs a return from the byte search.
+            // letter than its `l`), and `TK` from its `K` (rarer than `T`).
             let lorem = |i: usize| {
                 i.checked_sub(7)
                     .and_then(|from| raw.get(from..from + "lorem ipsum".len()))
                     .is_some_and(|w| w.eq_ignore_ascii_case(b"lorem ipsum"))
             };
-            return Seen {
-                bracket: memchr::memchr(b'[', raw).is_some(),
-                lorem: raw.len() >= "lorem ipsum".len()
-                    && memchr::memchr2_iter(b'p', b'P', raw).any(lorem),
-                tk: memchr::memchr_iter(b'K', raw).any(|i| i > 0 && raw[i - 1] == b'T'),
-                template: memchr::memchr2_iter(b'{', b'%', raw).any(|i| next_is(i, &raw[i..=i])),
-            };
+            for i in memchr::memchr3_iter(b'p', b'P', b'K', raw) {
+                match raw[i] {
+                    b'K' => seen.tk |= i > 0 && raw[i - 1] == b'T',
+                    _ => seen.lorem = seen.lorem || lorem(i),
+                }
+                if seen.lorem && seen.tk {
+                    break;
+                }
+            }
+            return seen;
         }
         let mut seen = Seen::default();
         let mut prev = '\0';
