@@ -312,13 +312,13 @@ fn scan_text(text: &str, base: usize, token: usize, out: &mut Vec<Debris>) {
     }
 }
 
-/// Every piece of debris in `doc`, in source order, with context resolved.
-/// True when `raw` holds `&gt;`.
-fn has_escaped_gt(raw: &str) -> bool {
+/// True when `raw` holds `>` or `&gt;`.
+fn has_gt(raw: &str) -> bool {
     let b = raw.as_bytes();
-    memchr::memchr_iter(b'&', b).any(|i| b[i..].starts_with(b"&gt;"))
+    memchr::memchr2_iter(b'>', b'&', b).any(|i| b[i] == b'>' || b[i..].starts_with(b"&gt;"))
 }
 
+/// Every piece of debris in `doc`, in source order, with context resolved.
 pub(crate) fn find(doc: &Document) -> Vec<Debris> {
     let tokens = doc.tokens();
     let mut all = Vec::new();
@@ -351,8 +351,9 @@ pub(crate) fn find(doc: &Document) -> Vec<Debris> {
         }
         let run = Span::new(tok.span.start, end);
         let raw = doc.source().slice(run);
-        // Byte searches (memchr) instead of `str::contains`.
-        if memchr::memchr(b'>', raw.as_bytes()).is_none() && !has_escaped_gt(raw) {
+        // Byte searches (memchr) instead of `str::contains`: one search for
+        // both, as most runs hold neither.
+        if !has_gt(raw) {
             continue;
         }
         let parent = tok.node.or(tok.current);

@@ -101,9 +101,27 @@ impl Rule for DoubleEscapedEntity {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
-        if AMP.find(text.as_bytes()).is_none() {
+        // Every `&amp;` of the page, found in one pass (they cannot overlap):
+        // a run or tag holds one when one lies wholly inside its span. This
+        // replaces a search of each run and tag, most of them short and
+        // without one.
+        let amps: Vec<usize> = AMP.find_iter(text.as_bytes()).collect();
+        if amps.is_empty() {
             return;
         }
+        // `amps[..k]` all start before the last span asked about: spans come
+        // in source order, so `k` mostly steps on (a span further back is
+        // looked up again).
+        let mut k = 0;
+        let mut holds_amp = |span: Span| {
+            if k > 0 && amps[k - 1] >= span.start {
+                k = amps.partition_point(|&a| a < span.start);
+            }
+            while amps.get(k).is_some_and(|&a| a < span.start) {
+                k += 1;
+            }
+            amps.get(k).is_some_and(|&a| a + "&amp;".len() <= span.end)
+        };
         let mut report = |span: Span, place: &str| {
             let raw = &text[span.start..span.end];
             let once = unescape_once(raw);
@@ -123,10 +141,10 @@ impl Rule for DoubleEscapedEntity {
             );
         };
         for run in ctx.text_runs() {
-            let raw = &text[run.span.start..run.span.end];
-            if AMP.find(raw.as_bytes()).is_none() || !prose::is_prose(doc, run.parent, true) {
+            if !holds_amp(run.span) || !prose::is_prose(doc, run.parent, true) {
                 continue;
             }
+            let raw = &text[run.span.start..run.span.end];
             for (at, len) in find(raw) {
                 report(
                     Span::new(run.span.start + at, run.span.start + at + len),
@@ -135,10 +153,7 @@ impl Rule for DoubleEscapedEntity {
             }
         }
         for (_, tok) in doc.tokens_of(TokenKind::StartTag) {
-            if AMP
-                .find(&text.as_bytes()[tok.span.start..tok.span.end])
-                .is_none()
-            {
+            if !holds_amp(tok.span) {
                 continue;
             }
             if tok

@@ -224,6 +224,14 @@ pub(crate) fn find(ctx: &Context<'_>) -> Vec<RefIssue> {
     let text = doc.text();
     let mut out = Vec::new();
     for run in ctx.text_runs() {
+        // `scan` acts only at a `&`: most runs have none, so test for one
+        // before looking up the parent element.
+        if text
+            .get(run.span.start..run.span.end)
+            .is_none_or(|t| memchr::memchr(b'&', t.as_bytes()).is_none())
+        {
+            continue;
+        }
         let raw = run.parent.and_then(|n| doc.element(n)).is_some_and(|e| {
             html::is_raw_text(e.name()) && !matches!(e.name(), "textarea" | "title")
         });

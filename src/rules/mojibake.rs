@@ -230,16 +230,28 @@ struct Found {
     round_trips: bool,
 }
 
+/// A character whose windows-1252 byte leads a UTF-8 sequence (U+00C2..=U+00F4).
+fn is_lead(c: char) -> bool {
+    matches!(c as u32, 0xc2..=0xf4)
+}
+
 fn find_in_run(p: &Prose) -> Vec<Found> {
     // Every finding starts at a lead character (`Â`..`ô`, U+00C2..U+00F4): a run
     // without one has nothing to find.
-    if !p.chars.iter().any(|&c| matches!(c as u32, 0xc2..=0xf4)) {
+    if !p.chars.iter().any(|&c| is_lead(c)) {
         return Vec::new();
     }
     let chars: &[char] = &p.chars;
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
+        // Each finding below starts at a lead character (`seq_at` reads one
+        // first, and `â` and `Â` are leads): jump to the next one instead of
+        // trying every character.
+        match chars[i..].iter().position(|&c| is_lead(c)) {
+            Some(k) => i += k,
+            None => break,
+        }
         let mut cluster = Vec::new();
         let mut j = i;
         while let Some(s) = seq_at(chars, j) {

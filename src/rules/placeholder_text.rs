@@ -220,7 +220,7 @@ fn template_fields(p: &Prose, out: &mut Vec<Diagnostic>) {
 struct Seen {
     /// `[`: editor's notes and `[object Object]`.
     bracket: bool,
-    /// `lo` in any ASCII case: `Lorem ipsum`.
+    /// `lorem ipsum` in any ASCII case (in a run that is not literal, `lo`).
     lorem: bool,
     /// `TK`: the newsroom mark.
     tk: bool,
@@ -232,14 +232,36 @@ impl Seen {
     fn of(p: &Prose, text: &str) -> Self {
         if let Some(raw) = p.literal(text) {
             // The characters are these bytes, and every needle is ASCII: jump
-            // between candidate first bytes, then look at the next.
-            let next_is = |i: usize, want: &[u8]| raw.get(i + 1).is_some_and(|b| want.contains(b));
-            return Seen {
-                bracket: memchr::memchr(b'[', raw).is_some(),
-                lorem: memchr::memchr2_iter(b'l', b'L', raw).any(|i| next_is(i, b"oO")),
-                tk: memchr::memchr_iter(b'T', raw).any(|i| next_is(i, b"K")),
-                template: memchr::memchr2_iter(b'{', b'%', raw).any(|i| next_is(i, &raw[i..=i])),
+            // between candidate bytes, two searches for the four needles
+            // (each search has a fixed cost, and most runs are short).
+            let mut seen = Seen::default();
+            // `[`, and the first of `{{` or `%%`: all rare in prose.
+            for i in memchr::memchr3_iter(b'[', b'{', b'%', raw) {
+                match raw[i] {
+                    b'[' => seen.bracket = true,
+                    c => seen.template |= raw.get(i + 1) == Some(&c),
+                }
+                if seen.bracket && seen.template {
+                    break;
+                }
+            }
+            // `lorem ipsum` whole in any case, found from its `p` (a rarer
+            // letter than its `l`), and `TK` from its `K` (rarer than `T`).
+            let lorem = |i: usize| {
+                i.checked_sub(7)
+                    .and_then(|from| raw.get(from..from + "lorem ipsum".len()))
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"lorem ipsum"))
             };
+            for i in memchr::memchr3_iter(b'p', b'P', b'K', raw) {
+                match raw[i] {
+                    b'K' => seen.tk |= i > 0 && raw[i - 1] == b'T',
+                    _ => seen.lorem = seen.lorem || lorem(i),
+                }
+                if seen.lorem && seen.tk {
+                    break;
+                }
+            }
+            return seen;
         }
         let mut seen = Seen::default();
         let mut prev = '\0';
@@ -265,6 +287,14 @@ impl Rule for PlaceholderText {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         for p in ctx.prose(true) {
+            // An element whose whole text is what a failed script printed: at
+            // most 9 characters between the first and last non-space ones.
+            // A run of whitespace only is scanned once, not from both ends,
+            // and nothing below can match in it (many runs are the
+            // indentation between tags).
+            let Some(a) = p.chars.iter().position(|c| !c.is_whitespace()) else {
+                continue;
+            };
             // One pass says which of the searches below can match at all: each
             // needs its opening character (pair) somewhere in the run.
             let seen = Seen::of(p, doc.text());
@@ -283,12 +313,6 @@ impl Rule for PlaceholderText {
             if seen.template {
                 template_fields(p, out);
             }
-            // An element whose whole text is what a failed script printed: at
-            // most 9 characters between the first and last non-space ones.
-            // A run of whitespace only is scanned once, not from both ends.
-            let Some(a) = p.chars.iter().position(|c| !c.is_whitespace()) else {
-                continue;
-            };
             let b = p
                 .chars
                 .iter()

@@ -52,19 +52,26 @@ const ALLOWED: &[&str] = &[
     "very", "vous", "wait", "was", "well", "yada", "yeah", "yes", "yum",
 ];
 
+/// `char::is_alphanumeric`, with ASCII (nearly every character) tested first.
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 /// The next word in `p` from `i`: its bounds.
-fn next_word(p: &Prose, mut i: usize) -> Option<(usize, usize)> {
-    while i < p.chars.len() && !p.at(i).is_some_and(char::is_alphanumeric) {
-        i += 1;
-    }
-    if i >= p.chars.len() {
-        return None;
-    }
-    let start = i;
-    while p.at(i).is_some_and(char::is_alphanumeric) {
-        i += 1;
-    }
-    Some((start, i))
+fn next_word(p: &Prose, i: usize) -> Option<(usize, usize)> {
+    // Slice searches, not an indexed loop: every character of the page
+    // passes through here.
+    let chars: &[char] = &p.chars;
+    let start = i + chars.get(i..)?.iter().position(|&c| is_alphanumeric(c))?;
+    let len = chars[start..]
+        .iter()
+        .position(|&c| !is_alphanumeric(c))
+        .unwrap_or(chars.len() - start);
+    Some((start, start + len))
 }
 
 /// Scripts written without spaces between words (CJK, kana, Hangul syllables in
@@ -93,6 +100,13 @@ impl Rule for RepeatedWord {
                 let next = next_word(p, b);
                 let Some((c, d)) = next else { break };
                 cur = next;
+                // Lowercasing maps an ASCII character to one ASCII character:
+                // first characters that differ so rule the pair out. Tested
+                // first, as it rules out nearly every pair.
+                let (x, y) = (p.chars[a], p.chars[c]);
+                if x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y) {
+                    continue;
+                }
                 let between_spaces = (b..c).all(|k| p.at(k).is_some_and(char::is_whitespace));
                 if !between_spaces || glued(p.before(a)) || glued(p.at(d)) {
                     continue;
@@ -106,6 +120,17 @@ impl Rule for RepeatedWord {
                 if c1.iter().chain(c2).all(char::is_ascii)
                     && (c1.len() != c2.len()
                         || !c1.iter().zip(c2).all(|(x, y)| x.eq_ignore_ascii_case(y)))
+                {
+                    continue;
+                }
+                // The same test for other words, without building them: each
+                // character lowercased alone is what `str::to_lowercase` gives,
+                // except for `Σ` (final `ς` at a word's end).
+                if !c1.iter().chain(c2).any(|&ch| ch == 'Σ')
+                    && !c1
+                        .iter()
+                        .flat_map(|ch| ch.to_lowercase())
+                        .eq(c2.iter().flat_map(|ch| ch.to_lowercase()))
                 {
                     continue;
                 }

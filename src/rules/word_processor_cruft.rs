@@ -94,6 +94,10 @@ fn is_mso_declaration(decl: &str) -> bool {
 
 /// An Office-only conditional comment, or one of Word's bare list markers.
 fn is_office_comment(raw: &str) -> bool {
+    // Each form starts `<![` or `<!--[`: test that before copying the comment.
+    if !(raw.starts_with("<![") || raw.starts_with("<!--[")) {
+        return false;
+    }
     let lower = raw.to_ascii_lowercase();
     if lower.starts_with("<!--[if") && lower.ends_with("<![endif]-->") {
         let cond = lower[7..].split(']').next().unwrap_or("");
@@ -108,6 +112,12 @@ fn is_office_comment(raw: &str) -> bool {
 static MSO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("Mso"));
 
+/// Finds `mso` and `o:p` in bytes with bit 5 set (see `check`), built once.
+static MSO_FOLDED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("mso"));
+static O_P: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("o:p"));
+
 impl Rule for WordProcessorCruft {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -117,9 +127,21 @@ impl Rule for WordProcessorCruft {
         let doc = ctx.doc;
         let text = doc.text();
         let id = WordProcessorCruft::META.id;
+        // Most pages hold no Word markup at all: two searches of the page say
+        // so, where testing each start tag and element would not. With bit 5
+        // set on every byte, `Mso`, `mso-` in any case and `o:p` in any case
+        // all hold these lowercase needles (other bytes may turn into them
+        // too: a hit only sends the page on to the exact tests below, a miss
+        // is exact).
+        let folded: Vec<u8> = text.bytes().map(|b| b | 0x20).collect();
+        let word_tags = MSO_FOLDED.find(&folded).is_some();
+        let word_elements = O_P.find(&folded).is_some();
         // Comments and start tags, in source order: the only tokens that matter.
         let mut comments = doc.token_positions(TokenKind::Comment).peekable();
-        let mut start_tags = doc.token_positions(TokenKind::StartTag).peekable();
+        let mut start_tags = doc
+            .token_positions(TokenKind::StartTag)
+            .take(if word_tags { usize::MAX } else { 0 })
+            .peekable();
         let positions = std::iter::from_fn(|| match (comments.peek(), start_tags.peek()) {
             (Some(&c), Some(&s)) if s < c => start_tags.next(),
             (Some(_), _) => comments.next(),
@@ -189,6 +211,9 @@ impl Rule for WordProcessorCruft {
                 }
                 _ => {}
             }
+        }
+        if !word_elements {
+            return;
         }
         for e in doc.elements() {
             if e.name() != "o:p" || e.origin() != Origin::Source {
