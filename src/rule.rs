@@ -241,9 +241,8 @@ impl<'a> Context<'a> {
         let other = self.prose[usize::from(skip_code)]
             .get()
             .map_or(&[][..], Vec::as_slice);
-        self.prose[usize::from(!skip_code)].get_or_init(|| {
-            crate::rules::prose::runs(self.doc, self.text_runs(), skip_code, other).collect()
-        })
+        self.prose[usize::from(!skip_code)]
+            .get_or_init(|| crate::rules::prose::runs(self.doc, self.text_runs(), skip_code, other))
     }
 
     /// Every character reference problem of the page, in source order

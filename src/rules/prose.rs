@@ -22,12 +22,13 @@ pub(crate) struct Prose {
     /// The raw run.
     pub run: TextRun,
     /// Its characters (shared between the code-skipped and code-kept lists).
-    pub chars: std::sync::Arc<Vec<char>>,
-    /// Where each character's raw bytes start, from the run's start (see
-    /// [`Starts`]); [`Prose::span_at`] reads a character's span from them.
-    /// Kept apart from the characters: the rules scan the characters, 4 bytes
-    /// each, and look up a span only at a finding.
-    starts: std::sync::Arc<Starts>,
+    pub chars: Chars,
+    /// Where its starts ([`Decoded::starts`]) lie in [`Decoded::starts`]: none while the run is
+    /// ASCII without references. [`Prose::span_at`] reads a character's span
+    /// from them. Kept apart from the characters: the rules scan the
+    /// characters, 4 bytes each, and look up a span only at a finding.
+    starts_from: u32,
+    starts_len: u32,
     /// What the raw bytes hold, noted while decoding so the rules' byte
     /// pre-filters need not read the run again: bit `k` is set when the bytes
     /// hold the UTF-8 lead byte `0xC0 + k`. Bit 0 (0xC0 never leads a
@@ -36,31 +37,82 @@ pub(crate) struct Prose {
     bytes: u64,
 }
 
+/// The characters of a page's prose runs, and their starts ([`Decoded::starts`]), each in one
+/// list for the page: two allocations a page rather than two a run, and the
+/// runs' lists are dropped by dropping one shared count (on one cache line)
+/// a run, not two counts in two allocations of their own.
+#[derive(Default)]
+pub(crate) struct Decoded {
+    chars: Vec<char>,
+    /// Where the characters of each decoded run start in its raw bytes, from
+    /// the run's start: a run's `starts[i]` is its character `i`'s, 4 bytes a
+    /// character rather than a 16-byte span. A character's bytes end where
+    /// the next character with another start begins (the one or two
+    /// characters of a reference share its start), or at the end of the run:
+    /// decoding consumes every byte.
+    ///
+    /// A run keeps none while every character is an ASCII byte other than
+    /// `&`, which is character `i` at byte `i`: most runs of an English page
+    /// are never written out at all.
+    starts: Vec<u32>,
+}
+
+/// One run's characters: a stretch of its page's [`Decoded`] list, read as a
+/// `[char]`.
+#[derive(Clone)]
+pub(crate) struct Chars {
+    all: std::sync::Arc<Decoded>,
+    from: u32,
+    to: u32,
+}
+
+impl std::ops::Deref for Chars {
+    type Target = [char];
+    fn deref(&self) -> &[char] {
+        self.all
+            .chars
+            .get(self.from as usize..self.to as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// A list index or length as stored in [`Prose`] and [`Chars`]: a page
+/// holds fewer characters than bytes, and fewer bytes than `u32::MAX`.
+fn index32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
 /// [`Prose::bytes`]'s bit for a `&`.
 const AMP_BIT: u64 = 1;
 
-/// Where the characters of a decoded run start in its raw bytes, from the
-/// run's start: `starts[i]` is character `i`'s, 4 bytes a character rather
-/// than a 16-byte span. A character's bytes end where the next character with
-/// another start begins (the one or two characters of a reference share its
-/// start), or at the end of the run: decoding consumes every byte.
-///
-/// Empty while every character is an ASCII byte other than `&`, which is
-/// character `i` at byte `i`: most runs of an English page are never written
-/// out at all.
-pub(crate) type Starts = Vec<u32>;
-
 impl Prose {
-    /// The run `run` of the page text `text`, decoded.
+    /// The run `run` of the page text `text`, decoded on its own.
+    #[cfg(test)]
     pub(crate) fn new(text: &str, run: TextRun) -> Self {
-        let mut bytes = 0;
-        let (chars, starts) = decode_noting(text, run.span, false, &mut bytes);
+        let mut all = Decoded::default();
+        let bytes = decode_into(text, run.span, false, &mut all);
+        let (chars, starts) = (all.chars.len(), all.starts.len());
         Prose {
             run,
-            chars: std::sync::Arc::new(chars),
-            starts: std::sync::Arc::new(starts),
+            chars: Chars {
+                all: std::sync::Arc::new(all),
+                from: 0,
+                to: index32(chars),
+            },
+            starts_from: 0,
+            starts_len: index32(starts),
             bytes,
         }
+    }
+
+    /// The run's starts ([`Decoded::starts`]) (empty for a run that keeps none).
+    fn starts(&self) -> &[u32] {
+        let from = self.starts_from as usize;
+        self.chars
+            .all
+            .starts
+            .get(from..from + self.starts_len as usize)
+            .unwrap_or_default()
     }
 
     /// The decoded text of `chars[from..to]`.
@@ -71,7 +123,7 @@ impl Prose {
     /// The raw source bytes of character `i` (one byte range for a literal
     /// character, the whole reference for `&rsquo;`).
     pub(crate) fn span_at(&self, i: usize) -> Span {
-        span_of(&self.starts, self.chars.len(), self.run.span, i)
+        span_of(self.starts(), self.chars.len(), self.run.span, i)
     }
 
     /// The raw span of `chars[from..to]` (`to > from`).
@@ -157,59 +209,106 @@ pub(crate) fn is_prose(doc: &Document, parent: Option<NodeId>, skip_code: bool) 
 /// Every prose run of the page, decoded; code skipped when `skip_code`. Runs
 /// already decoded in `known` (a list of prose runs in source order, such as the
 /// other `skip_code` variant) are shared, not decoded again.
-pub(crate) fn runs<'a>(
-    doc: &'a Document,
-    text_runs: &'a [TextRun],
+pub(crate) fn runs(
+    doc: &Document,
+    text_runs: &[TextRun],
     skip_code: bool,
-    known: &'a [Prose],
-) -> impl Iterator<Item = Prose> + 'a {
-    let mut known = known.iter().peekable();
-    text_runs
+    known: &[Prose],
+) -> Vec<Prose> {
+    /// Where a run's characters come from: decoded into the new list at
+    /// these places, or shared with the other list's run.
+    enum From<'k> {
+        New {
+            chars: (u32, u32),
+            starts: (u32, u32),
+            bytes: u64,
+        },
+        Known(&'k Prose),
+    }
+    let text = doc.text();
+    let prose: Vec<TextRun> = text_runs
         .iter()
         .copied()
-        .filter(move |r| is_prose(doc, r.parent, skip_code))
-        .map(move |run| {
-            while known
-                .peek()
-                .is_some_and(|k| k.run.first_token < run.first_token)
-            {
-                known.next();
+        .filter(|r| is_prose(doc, r.parent, skip_code))
+        .collect();
+    let mut all = Decoded::default();
+    // Characters are at most the raw bytes: one allocation.
+    all.chars
+        .reserve(prose.iter().map(|r| r.span.len()).sum::<usize>());
+    let mut known = known.iter().peekable();
+    let mut from = Vec::with_capacity(prose.len());
+    for run in &prose {
+        while known
+            .peek()
+            .is_some_and(|k| k.run.first_token < run.first_token)
+        {
+            known.next();
+        }
+        match known.peek() {
+            Some(k) if k.run.first_token == run.first_token && k.run.span == run.span => {
+                from.push(From::Known(k));
             }
-            let (chars, starts, bytes) = match known.peek() {
-                Some(k) if k.run.first_token == run.first_token && k.run.span == run.span => (
-                    std::sync::Arc::clone(&k.chars),
-                    std::sync::Arc::clone(&k.starts),
-                    k.bytes,
-                ),
-                _ => return Prose::new(doc.text(), run),
-            };
-            Prose {
-                run,
+            _ => {
+                let (c, s) = (all.chars.len(), all.starts.len());
+                let bytes = decode_into(text, run.span, false, &mut all);
+                from.push(From::New {
+                    chars: (index32(c), index32(all.chars.len())),
+                    starts: (index32(s), index32(all.starts.len() - s)),
+                    bytes,
+                });
+            }
+        }
+    }
+    let all = std::sync::Arc::new(all);
+    prose
+        .into_iter()
+        .zip(from)
+        .map(|(run, from)| match from {
+            From::New {
                 chars,
                 starts,
                 bytes,
-            }
+            } => Prose {
+                run,
+                chars: Chars {
+                    all: std::sync::Arc::clone(&all),
+                    from: chars.0,
+                    to: chars.1,
+                },
+                starts_from: starts.0,
+                starts_len: starts.1,
+                bytes,
+            },
+            From::Known(k) => Prose {
+                run,
+                chars: k.chars.clone(),
+                starts_from: k.starts_from,
+                starts_len: k.starts_len,
+                bytes: k.bytes,
+            },
         })
+        .collect()
 }
 
 /// Decode the raw text `text[span]`: character references become the characters
 /// they stand for. In an attribute value (`in_attribute`), a legacy reference
 /// without `;` followed by `=` or an alphanumeric stays literal (WHATWG 13.2.5.73).
 pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
-    let (chars, starts) = decode_noting(text, span, in_attribute, &mut 0);
-    chars
+    let mut all = Decoded::default();
+    decode_into(text, span, in_attribute, &mut all);
+    all.chars
         .iter()
         .enumerate()
         .map(|(i, &c)| Ch {
             c,
-            span: span_of(&starts, chars.len(), span, i),
+            span: span_of(&all.starts, all.chars.len(), span, i),
         })
         .collect()
 }
 
 /// The raw span of character `i` of the `count` characters decoded from the
-/// raw run `run`, whose [`Starts`] are `starts`.
-fn span_of(starts: &Starts, count: usize, run: Span, i: usize) -> Span {
+/// raw run `run`, whose starts ([`Decoded::starts`]) are `starts`.
+fn span_of(starts: &[u32], count: usize, run: Span, i: usize) -> Span {
     let start_of = |k: usize| starts.get(k).map_or(k, |&s| s as usize);
     let from = start_of(i);
     let mut next = i + 1;
@@ -224,29 +323,25 @@ fn span_of(starts: &Starts, count: usize, run: Span, i: usize) -> Span {
     Span::new(run.start + from, run.start + to)
 }
 
-/// Decode `text[span]` (as [`decode`]) into its characters and their
-/// [`Starts`], noting in `bytes` (as [`Prose::bytes`]) the `&` and the lead
-/// bytes it passes: every `&` and every non-ASCII character is looked at one
-/// by one anyway, so this costs no extra read of the run.
-fn decode_noting(
-    text: &str,
-    span: Span,
-    in_attribute: bool,
-    bytes_seen: &mut u64,
-) -> (Vec<char>, Starts) {
+/// Decode `text[span]` (as [`decode`]), appending its characters and their
+/// starts ([`Decoded::starts`]) to `all`; returns what its bytes hold (as [`Prose::bytes`]): the
+/// `&` and the lead bytes it passes. Every `&` and every non-ASCII character
+/// is looked at one by one anyway, so noting them costs no extra read.
+fn decode_into(text: &str, span: Span, in_attribute: bool, all: &mut Decoded) -> u64 {
     let raw = text.get(span.start..span.end).unwrap_or("");
-    let mut chars = Vec::with_capacity(raw.len());
-    let mut starts: Starts = Vec::new();
-    // Notes that character `chars.len()` starts at byte `at`: from the first
+    let Decoded { chars, starts } = all;
+    let (chars_from, starts_from) = (chars.len(), starts.len());
+    let mut bytes_seen = 0;
+    // Notes that the run's next character starts at byte `at`: from the first
     // character that is not byte `i` for character `i`, every start is kept.
     let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
-    let note = |starts: &mut Starts, chars: &Vec<char>, at: usize, plain: bool| {
-        if starts.is_empty() {
+    let note = |starts: &mut Vec<u32>, chars: &Vec<char>, at: usize, plain: bool| {
+        if starts.len() == starts_from {
             if plain {
                 return;
             }
             starts.reserve(raw.len());
-            starts.extend((0..chars.len()).map(offset));
+            starts.extend((0..chars.len() - chars_from).map(offset));
         }
         starts.push(offset(at));
     };
@@ -260,7 +355,7 @@ fn decode_noting(
             .position(|&b| !b.is_ascii() || b == b'&')
             .map_or(bytes.len(), |k| i + k);
         if plain > i {
-            if !starts.is_empty() {
+            if starts.len() > starts_from {
                 starts.extend((i..plain).map(offset));
             }
             chars.extend(bytes[i..plain].iter().map(|&b| char::from(b)));
@@ -268,10 +363,10 @@ fn decode_noting(
             continue;
         }
         if bytes[i] == b'&' {
-            *bytes_seen |= AMP_BIT;
+            bytes_seen |= AMP_BIT;
             if let Some((len, decoded)) = char_ref(&raw[i..], in_attribute) {
                 for c in decoded.into_iter().flatten() {
-                    note(&mut starts, &chars, i, false);
+                    note(starts, chars, i, false);
                     chars.push(c);
                 }
                 i += len;
@@ -282,13 +377,13 @@ fn decode_noting(
             break;
         };
         if let Some(bit) = lead_bit(bytes[i]) {
-            *bytes_seen |= bit;
+            bytes_seen |= bit;
         }
-        note(&mut starts, &chars, i, c.is_ascii());
+        note(starts, chars, i, c.is_ascii());
         chars.push(c);
         i += c.len_utf8();
     }
-    (chars, starts)
+    bytes_seen
 }
 
 /// The character reference at the start of `s` (which starts with `&`): its length
