@@ -91,6 +91,11 @@ impl Rule for SpaceBeforePunctuation {
             // Looked up (walking the ancestors) only for a run with a finding.
             let mut french = None;
             for i in 1..p.chars.len() {
+                // A finding has a space right before its mark: most
+                // characters go no further.
+                if p.chars[i - 1] != ' ' {
+                    continue;
+                }
                 let Some(from) = finding(p, i) else { continue };
                 let mark = p.chars[i];
                 if is_high(mark) {
