@@ -43,6 +43,10 @@ impl Rule for DuplicateAttribute {
         let mut seen: Vec<&str> = Vec::new();
         let text = doc.text();
         for (t, attrs) in ctx.tag_attributes() {
+            // Most tags have one attribute: nothing to compare.
+            if attrs.len() < 2 {
+                continue;
+            }
             let tok = &doc.tokens()[t];
             seen.clear();
             for a in attrs {

@@ -228,12 +228,19 @@ impl Rule for EventHandlerAttribute {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
+        let b = text.as_bytes();
         for (t, attrs) in ctx.tag_attributes() {
-            let tok = &doc.tokens()[t];
             for a in attrs {
-                if !is_event_handler(a.name(text)) {
+                // Most names do not start with `on`: read two bytes, not the name.
+                let start = a.name_span.start;
+                if !b
+                    .get(start..start + 2)
+                    .is_some_and(|p| p.eq_ignore_ascii_case(b"on"))
+                    || !is_event_handler(a.name(text))
+                {
                     continue;
                 }
+                let tok = &doc.tokens()[t];
                 let name = a.name(text).to_ascii_lowercase();
                 out.push(
                     Diagnostic::new(

@@ -76,6 +76,51 @@ fn may_be_invisible(raw: &[u8]) -> bool {
     })
 }
 
+/// True when the character reference at the start of `r` (a `&`) may stand for
+/// a character [`name`] knows, as [`prose::char_ref`] reads it: a numeric one
+/// with such a value (or a C1 value, which is remapped), or a name that starts
+/// with a name the entity table maps to one (that covers the legacy names
+/// `char_ref` reads by prefix, and `&name;` in full).
+fn ref_may_be_invisible(r: &[u8]) -> bool {
+    /// Every name (without `;`) of the entity table that stands for one of
+    /// [`name`]'s characters.
+    static NAMES: std::sync::LazyLock<Vec<&'static [u8]>> = std::sync::LazyLock::new(|| {
+        markup5ever::data::NAMED_ENTITIES
+            .entries()
+            .filter(|(_, &(a, c))| {
+                [a, c]
+                    .iter()
+                    .any(|&v| char::from_u32(v).is_some_and(|ch| name(ch).is_some()))
+            })
+            .map(|(k, _)| k.strip_suffix(';').unwrap_or(k).as_bytes())
+            .collect()
+    });
+    if r.get(1) == Some(&b'#') {
+        let hex = matches!(r.get(2), Some(b'x' | b'X'));
+        let digits_at = if hex { 3 } else { 2 };
+        let digits = r.get(digits_at..).unwrap_or(&[]);
+        let len = digits
+            .iter()
+            .take_while(|c| {
+                if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+            .count();
+        let value = std::str::from_utf8(&digits[..len])
+            .ok()
+            .and_then(|d| u32::from_str_radix(d, if hex { 16 } else { 10 }).ok())
+            .unwrap_or(u32::MAX);
+        return len > 0
+            && ((0x80..=0x9f).contains(&value)
+                || char::from_u32(value).is_some_and(|c| name(c).is_some()));
+    }
+    let run = r.get(1..).unwrap_or(&[]);
+    NAMES.iter().any(|n| run.starts_with(n))
+}
+
 fn is_bidi(c: char) -> bool {
     !matches!(c, '\u{200b}' | '\u{feff}')
 }
@@ -133,8 +178,12 @@ impl Rule for InvisibleCharacter {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
-        // Written literally or as a reference (`&#8203;`, `&ZeroWidthSpace;`, `&lrm;`).
-        if !text.contains('&') && !text.chars().any(|c| name(c).is_some()) {
+        // Written literally or as a reference (`&#8203;`, `&ZeroWidthSpace;`, `&lrm;`):
+        // a page with neither anywhere (most pages) builds no list of runs.
+        let b = text.as_bytes();
+        if !may_be_invisible(b)
+            && !memchr::memchr_iter(b'&', b).any(|i| ref_may_be_invisible(&b[i..]))
+        {
             return;
         }
         for p in ctx.prose(false) {

@@ -59,13 +59,15 @@ impl Rule for JavascriptUrl {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
+        let b = text.as_bytes();
         for (t, attrs) in ctx.tag_attributes() {
-            let tok = &doc.tokens()[t];
             for a in attrs {
                 let Some(v) = a.value_span else { continue };
                 // Decoded and trimmed, the value starts with `j`: written as a
                 // literal `j`/`J` or as a reference, after bytes up to a space.
-                let first = text[v.start..v.end].bytes().find(|&b| b > b' ');
+                let first = b
+                    .get(v.start..v.end)
+                    .and_then(|value| value.iter().copied().find(|&c| c > b' '));
                 if !matches!(first, Some(b'j' | b'J' | b'&')) {
                     continue;
                 }
@@ -73,6 +75,7 @@ impl Rule for JavascriptUrl {
                 if !URL_ATTRIBUTES.contains(&name.as_str()) {
                     continue;
                 }
+                let tok = &doc.tokens()[t];
                 let value: String = prose::decode(text, v, true).iter().map(|c| c.c).collect();
                 if !is_javascript_url(&value) {
                     continue;

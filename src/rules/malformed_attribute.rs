@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
+use crate::document::tag::RawAttr;
 use crate::document::TokenKind;
 use crate::fix::{Edit, Fix};
 use crate::rule::{Context, Rule, RuleMeta};
@@ -207,6 +208,43 @@ fn lex(b: &[u8], span: Span, attrs: &mut Vec<Attr>, issues: &mut Vec<Issue>) {
     }
 }
 
+/// True when the tag `b[start..=end]` (`end` at its closing `>`), whose
+/// attributes as [`crate::document::tag::attributes`] lexes them are `raw`,
+/// has nothing to report. That lexer reads the attributes of such a tag as
+/// [`lex`] does: both skip the name, whitespace and `/` alike and split names
+/// at whitespace, `/` and `=`; they differ only after a quoted value that runs
+/// into more text (or to the end), or for a tag opening `</`, which are not
+/// clean. Every finding needs a name holding `"`, `'`, `<` or `=`, a quoted
+/// value followed by something other than whitespace or `/`, or an unquoted
+/// value holding a character that needs quotes: a tag with none of them is
+/// passed over without lexing it again.
+fn clean(b: &[u8], start: usize, end: usize, raw: &[RawAttr]) -> bool {
+    if b.get(start + 1) == Some(&b'/') {
+        return false;
+    }
+    raw.iter().all(|a| {
+        let name = b.get(a.name_span.start..a.name_span.end).unwrap_or(&[]);
+        if name
+            .iter()
+            .any(|&c| matches!(c, b'"' | b'\'' | b'<' | b'='))
+        {
+            return false;
+        }
+        let Some(v) = a.value_span else { return true };
+        if a.quote.is_some() {
+            // The closing quote is at `v.end`; after it the tag ends, or
+            // whitespace or `/` follows.
+            v.end < end
+                && (v.end + 1 == end || b.get(v.end + 1).is_some_and(|&c| is_ws(c) || c == b'/'))
+        } else {
+            !b.get(v.start..v.end)
+                .unwrap_or(&[])
+                .iter()
+                .any(|&c| matches!(c, b'"' | b'\'' | b'=' | b'<' | b'`'))
+        }
+    })
+}
+
 /// An attribute name a human meant: letters, digits, `-`, `_`, `:`, `.`.
 fn plausible_name(s: &str) -> bool {
     !s.is_empty()
@@ -226,7 +264,17 @@ impl Rule for MalformedAttribute {
         let b = text.as_bytes();
         let id = MalformedAttribute::META.id;
         let (mut attrs, mut issues) = (Vec::new(), Vec::new());
-        for (_, tok) in doc.tokens_of(TokenKind::StartTag) {
+        // The shared attribute lists, walked beside the start tags: a tag they
+        // show as clean is not lexed again (see `clean`).
+        let mut lexed = ctx.tag_attributes().peekable();
+        for (t, tok) in doc.tokens_of(TokenKind::StartTag) {
+            let raw = match lexed.peek() {
+                Some(&(at, raw)) if at == t => {
+                    lexed.next();
+                    raw
+                }
+                _ => &[],
+            };
             if !text[tok.span.start..].starts_with('<') {
                 continue;
             }
@@ -234,6 +282,9 @@ impl Rule for MalformedAttribute {
                 continue;
             }
             let tag_end = tok.span.end - 1;
+            if clean(b, tok.span.start, tag_end, raw) {
+                continue;
+            }
             lex(b, tok.span, &mut attrs, &mut issues);
             let mut done_upto = 0;
             // A quoted value followed by more text without `=` up to the last quote

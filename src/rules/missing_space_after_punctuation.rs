@@ -168,7 +168,19 @@ impl Rule for MissingSpaceAfterPunctuation {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let text = ctx.doc.text();
         for p in ctx.prose(true) {
+            // Every finding is a `.` or `,` right before a letter: a run whose
+            // bytes hold none before an ASCII letter or a non-ASCII byte (which
+            // may start one) is passed over without reading its characters.
+            if p.literal(text).is_some_and(|raw| {
+                !memchr::memchr2_iter(b'.', b',', raw).any(|j| {
+                    raw.get(j + 1)
+                        .is_some_and(|&n| n.is_ascii_alphabetic() || !n.is_ascii())
+                })
+            }) {
+                continue;
+            }
             for i in 1..p.chars.len().saturating_sub(1) {
                 let mark = p.chars[i];
                 // Either case needs a word right after the mark (a capitalised

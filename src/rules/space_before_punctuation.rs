@@ -80,17 +80,26 @@ impl Rule for SpaceBeforePunctuation {
         let mut high = 0;
         for p in ctx.prose(true) {
             // Every finding is a mark right after a space: a run whose bytes
-            // have none is passed over.
-            if p.literal(doc.text()).is_some_and(|raw| {
-                !memchr::memchr3_iter(b',', b'.', b':', raw)
-                    .chain(memchr::memchr3_iter(b';', b'!', b'?', raw))
-                    .any(|j| j > 0 && raw[j - 1] == b' ')
-            }) {
+            // (or, when not literal, characters) have none is passed over.
+            let candidate = match p.literal(doc.text()) {
+                Some(raw) => space_then_mark(raw, b' ', |c| {
+                    [b',', b'.', b':', b';', b'!', b'?'].map(|m| c == m)
+                }),
+                None => space_then_mark(&p.chars, ' ', |c| {
+                    [',', '.', ':', ';', '!', '?'].map(|m| c == m)
+                }),
+            };
+            if !candidate {
                 continue;
             }
             // Looked up (walking the ancestors) only for a run with a finding.
             let mut french = None;
             for i in 1..p.chars.len() {
+                // A finding has a space right before its mark: most
+                // characters go no further.
+                if p.chars[i - 1] != ' ' {
+                    continue;
+                }
                 let Some(from) = finding(p, i) else { continue };
                 let mark = p.chars[i];
                 if is_high(mark) {
@@ -135,6 +144,21 @@ impl Rule for SpaceBeforePunctuation {
             );
         }
     }
+}
+
+/// True when `s` holds `space` right before a mark (`marks` tells, one answer a
+/// mark, which are or-ed). Read in blocks without a branch a character, so
+/// the compiler turns it into vector compares: marks follow words, not
+/// spaces, and nearly every run has none.
+fn space_then_mark<T: Copy + PartialEq>(s: &[T], space: T, marks: impl Fn(T) -> [bool; 6]) -> bool {
+    let (Some(before), Some(at)) = (s.get(..s.len().wrapping_sub(1)), s.get(1..)) else {
+        return false;
+    };
+    before.chunks(64).zip(at.chunks(64)).any(|(x, y)| {
+        x.iter().zip(y).fold(false, |found, (&p, &c)| {
+            found | ((p == space) & marks(c).iter().fold(false, |a, &m| a | m))
+        })
+    })
 }
 
 /// Start of the word before the space run at `from`.

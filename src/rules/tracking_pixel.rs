@@ -95,8 +95,16 @@ fn file_name(url: &str) -> (&str, &str) {
 }
 
 fn beacon(src: &str) -> bool {
+    // Searchers built once, not once an image by each `contains`.
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            BEACONS
+                .iter()
+                .map(|b| memchr::memmem::Finder::new(b.as_bytes()))
+                .collect()
+        });
     let url = src.trim().to_ascii_lowercase();
-    if BEACONS.iter().any(|b| url.contains(b)) {
+    if FINDERS.iter().any(|f| f.find(url.as_bytes()).is_some()) {
         return true;
     }
     let path = url.split(['?', '#']).next().unwrap_or("");

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{escape_for_terminal, Diagnostic};
 use crate::document::{Document, NodeId};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::prose::{self, Ch, Prose};
+use crate::rules::prose::{self, Prose};
 use crate::source::Span;
 
 declare_rule! {
@@ -68,14 +68,20 @@ struct Finding {
     message: String,
 }
 
-/// Check one block's characters; `carry` is an opener left open by the block
+/// Check one block's characters, character `i` written at `span(i)` (looked
+/// up only for a finding); `carry` is an opener left open by the block
 /// before. Returns whether a curly opener is still open at the end.
-fn check_block(chars: &[Ch], carry: bool, out: &mut Vec<Finding>) -> bool {
+fn check_block(
+    chars: &[char],
+    span: &dyn Fn(usize) -> Span,
+    carry: bool,
+    out: &mut Vec<Finding>,
+) -> bool {
     let curly_openers = chars
         .iter()
-        .filter(|c| c.c == OPEN || c.c == LOW_OPEN)
+        .filter(|&&c| c == OPEN || c == LOW_OPEN)
         .count();
-    let closers = chars.iter().filter(|c| c.c == CLOSE).count();
+    let closers = chars.iter().filter(|&&c| c == CLOSE).count();
     if curly_openers == 0 && closers == 0 {
         // No curly quotes (whitespace between paragraphs, a caption): a quotation
         // open before stays open.
@@ -90,13 +96,13 @@ fn check_block(chars: &[Ch], carry: bool, out: &mut Vec<Finding>) -> bool {
     let context = |i: usize| -> String {
         let from = i.saturating_sub(25);
         let to = (i + 25).min(chars.len());
-        let s: String = chars[from..to].iter().map(|c| c.c).collect();
+        let s: String = chars[from..to].iter().collect();
         escape_for_terminal(s.trim())
     };
-    for (i, ch) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j].c);
-        let next = chars.get(i + 1).map(|c| c.c);
-        match ch.c {
+    for (i, &ch) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        match ch {
             LOW_OPEN => stack.push(LOW_OPEN),
             OPEN => {
                 if stack.last() == Some(&LOW_OPEN) {
@@ -113,7 +119,7 @@ fn check_block(chars: &[Ch], carry: bool, out: &mut Vec<Finding>) -> bool {
                 // where an opening quote belongs.
                 if prev.is_none_or(char::is_whitespace) && next.is_some_and(char::is_alphanumeric) {
                     out.push(Finding {
-                        span: ch.span,
+                        span: span(i),
                         message: format!(
                             "Closing quote `\u{201d}` used as an opening quote in `{}`",
                             context(i)
@@ -129,7 +135,7 @@ fn check_block(chars: &[Ch], carry: bool, out: &mut Vec<Finding>) -> bool {
                     Some('"') => {
                         stack.pop();
                         out.push(Finding {
-                            span: ch.span,
+                            span: span(i),
                             message: format!(
                                 "Quotation opened with a straight `\"` and closed with a curly `\u{201d}` in `{}`",
                                 context(i)
@@ -139,7 +145,7 @@ fn check_block(chars: &[Ch], carry: bool, out: &mut Vec<Finding>) -> bool {
                     _ if carry => carry = false,
                     _ => {
                         out.push(Finding {
-                            span: ch.span,
+                            span: span(i),
                             message: format!(
                                 "Closing quote `\u{201d}` closes no opening quote in `{}`",
                                 context(i)
@@ -162,7 +168,7 @@ fn check_block(chars: &[Ch], carry: bool, out: &mut Vec<Finding>) -> bool {
                         Some(&(OPEN | LOW_OPEN)) => {
                             stack.pop();
                             out.push(Finding {
-                                span: ch.span,
+                                span: span(i),
                                 message: format!(
                                     "Quotation opened with a curly `\u{201c}` and closed with a straight `\"` in `{}`",
                                     context(i)
@@ -193,21 +199,26 @@ impl Rule for UnbalancedQuotes {
         let doc: &Document = ctx.doc;
         let mut findings = Vec::new();
         let mut block: Option<NodeId> = None;
-        let mut chars: Vec<Ch> = Vec::new();
+        let mut chars: Vec<char> = Vec::new();
+        let mut offsets: Vec<usize> = Vec::new();
         let mut carry = false;
         // The current block's runs, gathered into `chars` only when one of them
         // holds a curly quote: a block without any leaves `carry` as it is.
         let mut runs: Vec<&Prose> = Vec::new();
         let mut quoted = false;
         let mut check = |runs: &[&Prose], carry: bool| {
+            // The characters only: a span is looked up for a finding alone.
             chars.clear();
+            offsets.clear();
             for p in runs {
-                chars.extend(p.chars.iter().enumerate().map(|(i, &c)| Ch {
-                    c,
-                    span: p.span_at(i),
-                }));
+                offsets.push(chars.len());
+                chars.extend_from_slice(&p.chars);
             }
-            check_block(&chars, carry, &mut findings)
+            let span = |i: usize| {
+                let k = offsets.partition_point(|&o| o <= i).saturating_sub(1);
+                runs[k].span_at(i - offsets[k])
+            };
+            check_block(&chars, &span, carry, &mut findings)
         };
         let text = doc.text();
         // Neighbouring runs often share a parent, and so a block.
@@ -228,10 +239,20 @@ impl Rule for UnbalancedQuotes {
             block = b;
             // Each quote is written 0xE2 0x80 0x9C..=0x9E.
             quoted = quoted
-                || p.may_hold(text, 0xe2)
-                    && p.chars
+                || match p.literal(text) {
+                    // Found in the bytes: most runs with a 0xE2 hold an
+                    // apostrophe or a dash, not a quote.
+                    Some(raw) => {
+                        p.may_hold(text, 0xe2)
+                            && memchr::memchr_iter(0xe2, raw).any(|j| {
+                                matches!(raw.get(j + 1..j + 3), Some(&[0x80, 0x9c..=0x9e]))
+                            })
+                    }
+                    None => p
+                        .chars
                         .iter()
-                        .any(|&c| matches!(c, OPEN | CLOSE | LOW_OPEN));
+                        .any(|&c| matches!(c, OPEN | CLOSE | LOW_OPEN)),
+                };
             runs.push(p);
         }
         if !runs.is_empty() && quoted {

@@ -69,6 +69,34 @@ const ALSO_KNOWN: &[&str] = &[
     "xmp",
 ];
 
+/// True when [`html::is_element`] knows `name` or [`ALSO_KNOWN`] holds it. Asked
+/// for every element of the page: a lowercase name is looked up among the few
+/// known names of its first letter and length, not by a binary search over all.
+fn is_known(name: &str) -> bool {
+    /// Known names by first letter (`a`..=`z`) and length (16 and more share
+    /// the last slot).
+    static BY_LETTER_AND_LEN: std::sync::LazyLock<Vec<Vec<&'static str>>> =
+        std::sync::LazyLock::new(|| {
+            let mut table = vec![Vec::new(); 26 * 17];
+            for &k in html::ELEMENTS.iter().chain(ALSO_KNOWN) {
+                if let Some(slot) = slot(k) {
+                    table[slot].push(k);
+                }
+            }
+            table
+        });
+    fn slot(name: &str) -> Option<usize> {
+        let first = *name.as_bytes().first()?;
+        first
+            .is_ascii_lowercase()
+            .then(|| usize::from(first - b'a') * 17 + name.len().min(16))
+    }
+    match slot(name) {
+        Some(s) => BY_LETTER_AND_LEN[s].contains(&name),
+        None => html::is_element(name) || ALSO_KNOWN.contains(&name),
+    }
+}
+
 impl Rule for UnknownElement {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -82,8 +110,7 @@ impl Rule for UnknownElement {
                 || !el.is_html()
                 || name.contains(['-', ':'])
                 || !name.bytes().all(|b| b.is_ascii_alphanumeric())
-                || html::is_element(name)
-                || ALSO_KNOWN.contains(&name)
+                || is_known(name)
             {
                 continue;
             }
@@ -103,6 +130,27 @@ impl Rule for UnknownElement {
                     format!("Unwrap the `<{name}>` element, keeping its content"),
                     Fix::unsafe_(edits),
                 ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{html, is_known, ALSO_KNOWN};
+
+    #[test]
+    fn lookup_matches_the_lists() {
+        for &k in html::ELEMENTS.iter().chain(ALSO_KNOWN) {
+            assert!(is_known(k), "{k}");
+        }
+        for k in [
+            "kas", "teaser", "dvi", "sectionx", "a1", "h7", "", "Div", "zz",
+        ] {
+            assert_eq!(
+                is_known(k),
+                html::is_element(k) || ALSO_KNOWN.contains(&k),
+                "{k}"
             );
         }
     }
