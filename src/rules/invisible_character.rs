@@ -96,26 +96,10 @@ fn ref_may_be_invisible(r: &[u8]) -> bool {
             .collect()
     });
     if r.get(1) == Some(&b'#') {
-        let hex = matches!(r.get(2), Some(b'x' | b'X'));
-        let digits_at = if hex { 3 } else { 2 };
-        let digits = r.get(digits_at..).unwrap_or(&[]);
-        let len = digits
-            .iter()
-            .take_while(|c| {
-                if hex {
-                    c.is_ascii_hexdigit()
-                } else {
-                    c.is_ascii_digit()
-                }
-            })
-            .count();
-        let value = std::str::from_utf8(&digits[..len])
-            .ok()
-            .and_then(|d| u32::from_str_radix(d, if hex { 16 } else { 10 }).ok())
-            .unwrap_or(u32::MAX);
-        return len > 0
-            && ((0x80..=0x9f).contains(&value)
-                || char::from_u32(value).is_some_and(|c| name(c).is_some()));
+        return prose::numeric_ref(r).is_some_and(|(_, value)| {
+            (0x80..=0x9f).contains(&value)
+                || char::from_u32(value).is_some_and(|c| name(c).is_some())
+        });
     }
     let run = r.get(1..).unwrap_or(&[]);
     NAMES.iter().any(|n| run.starts_with(n))

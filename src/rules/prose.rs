@@ -386,31 +386,41 @@ fn decode_into(text: &str, span: Span, in_attribute: bool, all: &mut Decoded) ->
     bytes_seen
 }
 
+/// The numeric reference at the start of `b` (which starts with `&#`): the end
+/// of its digits and its value (`u32::MAX` past the largest); `None` without
+/// digits.
+pub(crate) fn numeric_ref(b: &[u8]) -> Option<(usize, u32)> {
+    let (hex, digits_at) = match b.get(2) {
+        Some(b'x' | b'X') => (true, 3),
+        _ => (false, 2),
+    };
+    let digits = b.get(digits_at..).unwrap_or_default();
+    let len = digits
+        .iter()
+        .take_while(|c| {
+            if hex {
+                c.is_ascii_hexdigit()
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        .count();
+    if len == 0 {
+        return None;
+    }
+    let value = std::str::from_utf8(&digits[..len])
+        .ok()
+        .and_then(|d| u32::from_str_radix(d, if hex { 16 } else { 10 }).ok())
+        .unwrap_or(u32::MAX);
+    Some((digits_at + len, value))
+}
+
 /// The character reference at the start of `s` (which starts with `&`): its length
 /// and the one or two characters it stands for.
 pub(crate) fn char_ref(s: &str, in_attribute: bool) -> Option<(usize, [Option<char>; 2])> {
     let b = s.as_bytes();
     if b.get(1) == Some(&b'#') {
-        let (hex, digits_at) = match b.get(2) {
-            Some(b'x' | b'X') => (true, 3),
-            _ => (false, 2),
-        };
-        let len = b[digits_at..]
-            .iter()
-            .take_while(|c| {
-                if hex {
-                    c.is_ascii_hexdigit()
-                } else {
-                    c.is_ascii_digit()
-                }
-            })
-            .count();
-        if len == 0 {
-            return None;
-        }
-        let digits = &s[digits_at..digits_at + len];
-        let value = u32::from_str_radix(digits, if hex { 16 } else { 10 }).unwrap_or(u32::MAX);
-        let mut end = digits_at + len;
+        let (mut end, value) = numeric_ref(b)?;
         if b.get(end) == Some(&b';') {
             end += 1;
         }
