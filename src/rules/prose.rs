@@ -18,13 +18,14 @@ pub(crate) struct Ch {
 }
 
 /// A run of page text, decoded.
+#[derive(Clone)]
 pub(crate) struct Prose {
     /// The raw run.
     pub run: TextRun,
     /// Its characters (shared between the code-skipped and code-kept lists).
     pub chars: Chars,
-    /// Where its starts ([`Decoded::starts`]) lie in [`Decoded::starts`]: none while the run is
-    /// ASCII without references. [`Prose::span_at`] reads a character's span
+    /// Where its character starts lie in [`Decoded::starts`]: none while the
+    /// run is ASCII without references. [`Prose::span_at`] reads a character's span
     /// from them. Kept apart from the characters: the rules scan the
     /// characters, 4 bytes each, and look up a span only at a finding.
     starts_from: u32,
@@ -37,7 +38,7 @@ pub(crate) struct Prose {
     bytes: u64,
 }
 
-/// The characters of a page's prose runs, and their starts ([`Decoded::starts`]), each in one
+/// The characters of a page's prose runs, and where they start, each in one
 /// list for the page: two allocations a page rather than two a run, and the
 /// runs' lists are dropped by dropping one shared count (on one cache line)
 /// a run, not two counts in two allocations of their own.
@@ -76,8 +77,9 @@ impl std::ops::Deref for Chars {
     }
 }
 
-/// A list index or length as stored in [`Prose`] and [`Chars`]: a page
-/// holds fewer characters than bytes, and fewer bytes than `u32::MAX`.
+/// A list index or length, or a byte offset in a run, as stored in [`Prose`],
+/// [`Chars`] and [`Decoded`]: a page holds fewer characters than bytes, and
+/// fewer bytes than `u32::MAX`.
 fn index32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
@@ -105,7 +107,7 @@ impl Prose {
         }
     }
 
-    /// The run's starts ([`Decoded::starts`]) (empty for a run that keeps none).
+    /// The run's stretch of [`Decoded::starts`] (empty for a run that keeps none).
     fn starts(&self) -> &[u32] {
         let from = self.starts_from as usize;
         self.chars
@@ -279,13 +281,7 @@ pub(crate) fn runs(
                 starts_len: starts.1,
                 bytes,
             },
-            From::Known(k) => Prose {
-                run,
-                chars: k.chars.clone(),
-                starts_from: k.starts_from,
-                starts_len: k.starts_len,
-                bytes: k.bytes,
-            },
+            From::Known(k) => Prose { run, ..k.clone() },
         })
         .collect()
 }
@@ -307,7 +303,7 @@ pub(crate) fn decode(text: &str, span: Span, in_attribute: bool) -> Vec<Ch> {
 }
 
 /// The raw span of character `i` of the `count` characters decoded from the
-/// raw run `run`, whose starts ([`Decoded::starts`]) are `starts`.
+/// raw run `run`, whose character starts (as in [`Decoded::starts`]) are `starts`.
 fn span_of(starts: &[u32], count: usize, run: Span, i: usize) -> Span {
     let start_of = |k: usize| starts.get(k).map_or(k, |&s| s as usize);
     let from = start_of(i);
@@ -323,8 +319,8 @@ fn span_of(starts: &[u32], count: usize, run: Span, i: usize) -> Span {
     Span::new(run.start + from, run.start + to)
 }
 
-/// Decode `text[span]` (as [`decode`]), appending its characters and their
-/// starts ([`Decoded::starts`]) to `all`; returns what its bytes hold (as [`Prose::bytes`]): the
+/// Decode `text[span]` (as [`decode`]), appending its characters and where
+/// they start to `all`; returns what its bytes hold (as [`Prose::bytes`]): the
 /// `&` and the lead bytes it passes. Every `&` and every non-ASCII character
 /// is looked at one by one anyway, so noting them costs no extra read.
 fn decode_into(text: &str, span: Span, in_attribute: bool, all: &mut Decoded) -> u64 {
@@ -334,16 +330,15 @@ fn decode_into(text: &str, span: Span, in_attribute: bool, all: &mut Decoded) ->
     let mut bytes_seen = 0;
     // Notes that the run's next character starts at byte `at`: from the first
     // character that is not byte `i` for character `i`, every start is kept.
-    let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
     let note = |starts: &mut Vec<u32>, chars: &Vec<char>, at: usize, plain: bool| {
         if starts.len() == starts_from {
             if plain {
                 return;
             }
             starts.reserve(raw.len());
-            starts.extend((0..chars.len() - chars_from).map(offset));
+            starts.extend((0..chars.len() - chars_from).map(index32));
         }
-        starts.push(offset(at));
+        starts.push(index32(at));
     };
     let mut i = 0;
     let bytes = raw.as_bytes();
@@ -356,7 +351,7 @@ fn decode_into(text: &str, span: Span, in_attribute: bool, all: &mut Decoded) ->
             .map_or(bytes.len(), |k| i + k);
         if plain > i {
             if starts.len() > starts_from {
-                starts.extend((i..plain).map(offset));
+                starts.extend((i..plain).map(index32));
             }
             chars.extend(bytes[i..plain].iter().map(|&b| char::from(b)));
             i = plain;
