@@ -171,6 +171,9 @@ struct FileReport {
     diff: Option<String>,
     stdout_doc: Option<Vec<u8>>,
     bytes: u64,
+    /// The file's part of a text report, drawn by the worker that linted it
+    /// (see `render_in_worker`); its source is then dropped.
+    rendered: Option<String>,
 }
 
 impl FileReport {
@@ -187,6 +190,7 @@ impl FileReport {
             diff: None,
             stdout_doc: None,
             bytes: 0,
+            rendered: None,
         }
     }
 
@@ -553,11 +557,39 @@ fn check(a: &CheckArgs) -> u8 {
             },
         );
     let progress = progress::Progress::new(jobs.len(), progress::wanted(a.quiet));
+    // A text report is drawn file by file, so each file's part is drawn by the
+    // worker that linted it, while the page is still in its cache, and the
+    // page's text is dropped at once: holding every page of the run until the
+    // end made memory grow with the corpus, and each new page's memory came
+    // fresh from the system instead of reusing the last page's. Reports that
+    // need all files first (statistics, a baseline, diffs, the structured
+    // formats) keep the sources.
+    let render_in_worker = matches!(a.output_format, OutputFormat::Full | OutputFormat::Concise)
+        && !a.diff
+        && !a.statistics
+        && baseline.is_none()
+        && a.write_baseline.is_none();
     let mut reports = process_all(&jobs, |job| {
-        let rep = process(job, a, color);
-        // Reports are rendered on one thread after every file is done: index the
-        // page's lines here, in parallel, so rendering only looks lines up.
-        if !rep.diagnostics.is_empty() {
+        let mut rep = process(job, a, color);
+        if render_in_worker {
+            if let (None, Some(src)) = (&rep.error, &rep.source) {
+                rep.rendered = Some(match a.output_format {
+                    OutputFormat::Full => {
+                        output::render_full(&rep.shown, src, &rep.diagnostics, color)
+                    }
+                    _ => output::render_concise(
+                        &rep.shown,
+                        src,
+                        &rep.diagnostics,
+                        rep.level,
+                        a.show_fixes,
+                    ),
+                });
+                rep.source = None;
+            }
+        } else if !rep.diagnostics.is_empty() {
+            // The report is drawn after every file is done: index the page's
+            // lines here, in parallel, so drawing only looks lines up.
             if let Some(src) = &rep.source {
                 src.index_lines();
             }
@@ -685,6 +717,12 @@ fn check(a: &CheckArgs) -> u8 {
                 }
             }
             _ => out.push_str(&report::render_statistics(&stats)),
+        }
+    } else if render_in_worker {
+        for r in &reports {
+            if let Some(part) = &r.rendered {
+                out.push_str(part);
+            }
         }
     } else {
         match a.output_format {
