@@ -75,7 +75,10 @@ impl fmt::Display for Span {
 pub enum EncodingSource {
     /// A byte order mark.
     Bom,
-    /// A `<meta charset>` (or `http-equiv`) declaration in the first 1024 bytes.
+    /// A `<meta charset>` (or `http-equiv`) declaration: in the first 1024
+    /// bytes (the WHATWG prescan), or, of a legacy encoding over bytes that are
+    /// not UTF-8, anywhere in the head (a browser that meets it later reloads
+    /// the page with it).
     Meta,
     /// Given by the caller (an HTTP header, a flag).
     Given,
@@ -189,8 +192,9 @@ impl Source {
 
     /// Decode `bytes` the way a browser would (WHATWG "determine the character
     /// encoding"): byte order mark, then `transport` (an HTTP `Content-Type`
-    /// charset) if given, then `<meta charset>` in the first 1024 bytes, then a
-    /// guess by chardetng.
+    /// charset) if given, then `<meta charset>` in the first 1024 bytes, then,
+    /// for bytes that are not UTF-8, a legacy `<meta charset>` later in the
+    /// head, then a guess by chardetng.
     ///
     /// # Errors
     /// Binary input (NUL bytes outside UTF-16, known image signatures) and encodings
@@ -216,7 +220,7 @@ impl Source {
         }
         let (enc, how) = if let Some(enc) = transport {
             (enc, EncodingSource::Given)
-        } else if let Some(enc) = meta_charset(&bytes) {
+        } else if let Some(enc) = meta_charset(&bytes[..bytes.len().min(1024)]) {
             (enc, EncodingSource::Meta)
         } else {
             // Validate an undeclared page once: valid UTF-8 becomes the text as it
@@ -229,6 +233,18 @@ impl Source {
                 }
                 Err(e) => bytes = e.into_bytes(),
             }
+            // A legacy declaration past the prescan, still in the head, is
+            // what a browser ends up using: it changes the encoding and reloads
+            // ("change the encoding", WHATWG 13.2.3.4). It also spares the
+            // guess, which reads every byte of the page through a score per
+            // candidate encoding. (A late `utf-8` over bytes that are not UTF-8
+            // is wrong, and the guess reads the page better.)
+            let late = meta_charset(&bytes[..head_end(&bytes)]).filter(|&e| {
+                e != encoding_rs::UTF_8 && e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE
+            });
+            if let Some(enc) = late {
+                return Self::from_found(bytes, enc, EncodingSource::Meta, transport);
+            }
             let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             det.feed(&bytes, true);
             (
@@ -236,6 +252,16 @@ impl Source {
                 EncodingSource::Detected,
             )
         };
+        Self::from_found(bytes, enc, how, transport)
+    }
+
+    /// Decode `bytes` (no byte order mark) in the encoding `enc` found `how`.
+    fn from_found(
+        bytes: Vec<u8>,
+        enc: &'static Encoding,
+        how: EncodingSource,
+        transport: Option<&'static Encoding>,
+    ) -> Result<Self, SourceError> {
         // A declared UTF-16 in a meta tag is treated as UTF-8 by browsers (WHATWG
         // "prescan a byte stream": UTF-16BE/LE labels become UTF-8).
         let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
@@ -707,8 +733,27 @@ fn binary_signature(bytes: &[u8]) -> Option<String> {
 }
 
 /// The WHATWG prescan, reduced: a `charset` in a `<meta>` in the first 1024 bytes.
-fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
-    let head = &bytes[..bytes.len().min(1024)];
+/// Where a page's head ends, for a declaration search past the prescan: at its
+/// first `</head` or `<body` (ASCII case ignored), else at its end.
+fn head_end(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(p) = memchr::memchr(b'<', &bytes[at..]) {
+        at += p + 1;
+        let rest = &bytes[at..];
+        let is = |name: &[u8]| {
+            rest.get(..name.len())
+                .is_some_and(|r| r.eq_ignore_ascii_case(name))
+        };
+        if is(b"/head") || is(b"body") {
+            return at - 1;
+        }
+    }
+    bytes.len()
+}
+
+/// The encoding a `<meta charset>` (or `http-equiv` content type) in `head`
+/// declares: the first one that names an encoding.
+fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let mut i = 0;
     while let Some(p) = find(&lower[i..], b"<meta") {
@@ -858,6 +903,41 @@ impl Walk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declaration_past_the_prescan_counts_for_bytes_that_are_not_utf8() {
+        // German in ISO-8859-2 (the guess would say windows-1252), declared
+        // after 1024 bytes of head.
+        let page = |meta: &str, before_meta: &str| {
+            let mut b = b"<!doctype html><html><head><title>t</title>".to_vec();
+            b.extend_from_slice(format!("<script>{}</script>", "x".repeat(1100)).as_bytes());
+            b.extend_from_slice(before_meta.as_bytes());
+            b.extend_from_slice(meta.as_bytes());
+            b.extend_from_slice(b"</head><body><p>Gr\xfc\xdfe aus M\xfcnchen, sch\xf6n</p>");
+            b
+        };
+        let late = r#"<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-2">"#;
+        let src = Source::from_bytes(page(late, ""), None).expect("decodes");
+        assert_eq!(src.encoding(), encoding_rs::ISO_8859_2);
+        assert_eq!(src.encoding_source(), EncodingSource::Meta);
+        // A late `utf-8` over bytes that are not UTF-8 is wrong: guessed.
+        let src = Source::from_bytes(page(r#"<meta charset="utf-8">"#, ""), None).expect("decodes");
+        assert_eq!(src.encoding(), encoding_rs::WINDOWS_1252);
+        assert_eq!(src.encoding_source(), EncodingSource::Detected);
+        // In the body it is no declaration: the bytes are guessed.
+        let src = Source::from_bytes(page(late, "</head><body>"), None).expect("decodes");
+        assert_eq!(src.encoding(), encoding_rs::WINDOWS_1252);
+        assert_eq!(src.encoding_source(), EncodingSource::Detected);
+        // Bytes that are UTF-8 stay UTF-8, as before.
+        let mut utf8 = page(late, "");
+        let body = find(&utf8, b"<p>").expect("the page has a paragraph");
+        utf8.truncate(body);
+        utf8.extend_from_slice("<p>Grüße</p>".as_bytes());
+        assert!(std::str::from_utf8(&utf8).is_ok());
+        let src = Source::from_bytes(utf8, None).expect("decodes");
+        assert_eq!(src.encoding(), encoding_rs::UTF_8);
+        assert_eq!(src.encoding_source(), EncodingSource::Detected);
+    }
 
     #[test]
     fn count_chars_counts_every_byte_that_starts_a_character() {
