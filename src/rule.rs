@@ -130,12 +130,12 @@ pub struct Context<'a> {
     text_runs: std::sync::OnceLock<Vec<crate::document::TextRun>>,
     /// Early end tags, found once for the three rules that need them.
     premature: std::sync::OnceLock<Vec<crate::rules::premature_end_tag::Premature>>,
-    /// Byte facts about the whole page, found in one pass for two rules.
+    /// Byte facts about the whole page, found once for two rules.
     page_bytes: std::sync::OnceLock<PageBytes>,
 }
 
 /// What the page's raw bytes hold, for rules that pass over a page without a
-/// finding candidate: one read of the whole page for both, not one each.
+/// finding candidate: found once for both, not once each.
 #[derive(Clone, Copy, Default)]
 #[allow(clippy::struct_excessive_bools)] // independent facts, not a state
 pub(crate) struct PageBytes {
@@ -148,29 +148,12 @@ pub(crate) struct PageBytes {
 
 impl PageBytes {
     fn of(b: &[u8]) -> Self {
-        use crate::rules::control_character::{control_at, may_begin_control};
-        let mut facts = PageBytes::default();
-        for (k, block) in b.chunks(64).enumerate() {
-            // A branch-free test over a block of bytes (the compiler turns it
-            // into vector compares); a block it flags is then read byte by
-            // byte. Once a 0xC3 pair is found, 0xC3 no longer flags a block.
-            let want_latin = !facts.latin_lead;
-            let flagged = |x: u8| may_begin_control(x) || (want_latin && x == 0xc3);
-            if !block.iter().fold(false, |a, &x| a | flagged(x)) {
-                continue;
-            }
-            for (j, &x) in block.iter().enumerate() {
-                let at = k * 64 + j;
-                facts.control |= control_at(b, at);
-                if x == 0xc3 {
-                    facts.latin_lead |= b.get(at + 1).is_some_and(|n| (0x82..=0xb4).contains(n));
-                }
-            }
-            if facts.control && facts.latin_lead {
-                break;
-            }
+        PageBytes {
+            control: crate::rules::control_character::has_control(b),
+            // Stops at the first pair: on a page in a Latin script, soon.
+            latin_lead: memchr::memchr_iter(0xc3, b)
+                .any(|i| b.get(i + 1).is_some_and(|n| (0x82..=0xb4).contains(n))),
         }
-        facts
     }
 }
 
