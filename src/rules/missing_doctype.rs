@@ -73,7 +73,7 @@ impl Rule for MissingDoctype {
             return;
         }
         let tokens = doc.tokens();
-        match tokens.iter().find(|t| t.kind == TokenKind::Doctype) {
+        match doc.tokens_of(TokenKind::Doctype).next().map(|(_, t)| t) {
             None => {
                 let first = tokens
                     .iter()

@@ -182,8 +182,8 @@ impl Rule for PrematureEndTag {
         }
         // `</body>` / `</html>` with content after it (WHATWG 13.2.6.4.19 "after
         // body": any other token is a parse error and goes back into the body).
-        for (idx, tok) in tokens.iter().enumerate() {
-            if tok.kind != TokenKind::EndTag || !matches!(&*tok.name, "body" | "html") {
+        for (idx, tok) in doc.tokens_of(TokenKind::EndTag) {
+            if !matches!(&*tok.name, "body" | "html") {
                 continue;
             }
             let content_after = tokens[idx + 1..].iter().any(|t| match t.kind {
