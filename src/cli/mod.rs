@@ -133,8 +133,8 @@ fn debug_tokens(path: &Path) -> u8 {
             t.kind,
             t.span,
             doc.source().slice(t.span),
-            t.node,
-            t.current,
+            t.node(),
+            t.current(),
             t.fostered,
             t.closed
         ));

@@ -282,7 +282,7 @@ impl Recorder<'_> {
             return false;
         };
         let joins = prev.kind == TokenKind::Text
-            && prev.node == Some(parent)
+            && prev.node == Index32::new(parent)
             && !prev.fostered
             && prev.closed.is_empty()
             && prev.span.end == tok.span.start
@@ -397,8 +397,8 @@ impl TokenSink for Recorder<'_> {
             span,
             name: name.clone(),
             self_closing,
-            node: None,
-            current: self.open.borrow().last().copied(),
+            node: Index32::NONE,
+            current: Index32::from(self.open.borrow().last().copied()),
             fostered: false,
             closed: ClosedElements::default(),
         };
@@ -463,17 +463,17 @@ impl TokenSink for Recorder<'_> {
                 if let Some(id) = owner {
                     nodes[id].origin = Origin::Source;
                     nodes[id].start_tag = Index32::new(idx);
-                    tok.node = Some(id);
+                    tok.node = Index32::new(id);
                 }
             }
             let mut pending = self.pending_table_text.borrow_mut();
             match (kind, effects.text_parent) {
                 (TokenKind::Text, Some((parent, fostered))) => {
-                    tok.node = Some(parent);
+                    tok.node = Index32::new(parent);
                     tok.fostered = fostered;
                 }
                 (TokenKind::Text, None) => {
-                    let table_ctx = tok.current.is_some_and(|c| {
+                    let table_ctx = tok.current().is_some_and(|c| {
                         matches!(&nodes[c].data, NodeData::Element { name, .. }
                             if matches!(&*name.local, "table" | "tbody" | "thead" | "tfoot" | "tr"))
                     });
@@ -483,7 +483,7 @@ impl TokenSink for Recorder<'_> {
                 }
                 (_, Some((parent, fostered))) => {
                     for &p in pending.iter() {
-                        tokens[p].node = Some(parent);
+                        tokens[p].node = Index32::new(parent);
                         tokens[p].fostered = fostered;
                     }
                     pending.clear();
@@ -524,7 +524,7 @@ impl TokenSink for Recorder<'_> {
                 nodes[id].closed_at = Index32::new(idx);
                 if Some(id) == own {
                     nodes[id].end_tag = Index32::new(idx);
-                    tok.node = Some(id);
+                    tok.node = Index32::new(id);
                 } else {
                     closed.push(id);
                 }

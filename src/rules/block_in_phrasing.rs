@@ -135,7 +135,7 @@ fn renamable(doc: &Document, el: Element<'_>) -> Option<(Span, Span)> {
     let start = el.start_tag()?;
     let end = el.end_tag()?;
     if end.kind != TokenKind::EndTag
-        || end.current != Some(el.id)
+        || end.current() != Some(el.id)
         || !end.closed.is_empty()
         || !start.closed.is_empty()
         || start.self_closing

@@ -82,7 +82,7 @@ impl Rule for ControlCharacter {
                 continue;
             }
             let raw_text = tok
-                .node
+                .node()
                 .and_then(|n| doc.element(n))
                 .is_some_and(|e| html::is_raw_text(e.name()) && e.name() != "noscript");
             for (i, c) in raw.char_indices() {

@@ -356,7 +356,7 @@ pub(crate) fn find(doc: &Document) -> Vec<Debris> {
         if !has_gt(raw) {
             continue;
         }
-        let parent = tok.node.or(tok.current);
+        let parent = tok.node().or(tok.current());
         let ancestors = || parent.into_iter().flat_map(|p| doc.self_and_ancestors(p));
         if ancestors().any(|e| html::is_raw_text(e.name()) || e.name() == "plaintext") {
             continue;
@@ -553,7 +553,7 @@ fn before_sentence(raw: &str, end: usize) -> bool {
 
 fn resolve_context(doc: &Document, d: &mut Debris) {
     let tok = &doc.tokens()[d.token];
-    let ctx = tok.current.or(tok.node);
+    let ctx = tok.current().or(tok.node());
     let Some(ctx) = ctx else { return };
     if d.kind.is_end() {
         d.target = doc

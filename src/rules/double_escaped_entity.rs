@@ -157,7 +157,7 @@ impl Rule for DoubleEscapedEntity {
                 continue;
             }
             if tok
-                .node
+                .node()
                 .is_some_and(|n| doc.in_element(Some(n), prose::CODE))
             {
                 continue;

@@ -124,7 +124,7 @@ fn empty_span(doc: &Document, e: Element<'_>) -> Option<Span> {
     if start.self_closing
         || !start.closed.is_empty()
         || !end.closed.is_empty()
-        || end.node != Some(e.id)
+        || end.node() != Some(e.id)
     {
         return None;
     }
@@ -142,7 +142,7 @@ fn empty_span(doc: &Document, e: Element<'_>) -> Option<Span> {
     let (si, ei) = (e.start_tag_index()?, token_index(doc, end.span)?);
     for t in doc.tokens().get(si + 1..ei)? {
         let inside = t
-            .node
+            .node()
             .is_some_and(|n| n == e.id || is_descendant(doc, n, e.id));
         if !inside && t.kind != TokenKind::Comment {
             return None;

@@ -159,7 +159,7 @@ impl Rule for FosterParentedContent {
                     escape_for_terminal(&shown)
                 ),
             );
-            let current = tokens[first].current;
+            let current = tokens[first].current();
             let placed = if table_has_debris(doc, current, debris) {
                 None
             } else {
@@ -183,8 +183,8 @@ impl Rule for FosterParentedContent {
                     );
                     let placed = el
                         .end_tag()
-                        .filter(|_| !table_has_debris(doc, t.current, debris))
-                        .and_then(|e| place(doc, t.current, t.span.start).map(|p| (p, e)));
+                        .filter(|_| !table_has_debris(doc, t.current(), debris))
+                        .and_then(|e| place(doc, t.current(), t.span.start).map(|p| (p, e)));
                     out.push(match placed {
                         Some((p, e)) => {
                             let (title, fix) = wrap(p, Span::new(t.span.start, e.span.end));

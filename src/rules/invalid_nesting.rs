@@ -51,9 +51,9 @@ impl Rule for InvalidNesting {
         let tokens = doc.tokens();
         for (idx, tok) in doc.tokens_of(TokenKind::StartTag) {
             let name = &*tok.name;
-            if name == "form" && tok.node.is_none() {
+            if name == "form" && tok.node().is_none() {
                 let in_form = tok
-                    .current
+                    .current()
                     .is_some_and(|c| doc.self_and_ancestors(c).any(|e| e.name() == "form"));
                 if in_form {
                     out.push(
@@ -77,7 +77,9 @@ impl Rule for InvalidNesting {
                     && tokens[idx + 1..]
                         .iter()
                         .take_while(|t| !(t.kind == TokenKind::StartTag && &*t.name == "p"))
-                        .any(|t| t.kind == TokenKind::EndTag && &*t.name == "p" && t.node.is_none())
+                        .any(|t| {
+                            t.kind == TokenKind::EndTag && &*t.name == "p" && t.node().is_none()
+                        })
             });
             if split.is_some() {
                 out.push(Diagnostic::new(

@@ -55,7 +55,7 @@ fn in_raw_text(doc: &Document, offset: usize) -> bool {
     tok.kind == TokenKind::Text
         && tok.span.contains(offset)
         && tok
-            .node
+            .node()
             .and_then(|n| doc.element(n))
             .is_some_and(|e| html::is_raw_text(e.name()) && e.name() != "noscript")
 }

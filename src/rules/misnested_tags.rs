@@ -59,7 +59,7 @@ pub(crate) fn later_own_end_tag(
             TokenKind::StartTag => return None,
             TokenKind::EndTag => {
                 let copy = t
-                    .node
+                    .node()
                     .and_then(|n| doc.element(n))
                     .is_none_or(|e| e.origin() == Origin::Implied);
                 return copy.then_some(i);
@@ -83,7 +83,7 @@ impl Rule for MisnestedTags {
             if tok.closed.is_empty() {
                 continue;
             }
-            let Some(outer) = tok.node.and_then(|n| doc.element(n)) else {
+            let Some(outer) = tok.node().and_then(|n| doc.element(n)) else {
                 continue;
             };
             if !html::is_formatting(outer.name()) || outer.origin() != Origin::Source {

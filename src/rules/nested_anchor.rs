@@ -60,7 +60,7 @@ impl Rule for NestedAnchor {
             };
             let (line, _) = doc.source().line_col(outer_start.span.start);
             let edit = Edit::insertion("</a>", tok.span.start);
-            let fix = if tok.current == Some(outer.id) {
+            let fix = if tok.current() == Some(outer.id) {
                 Fix::safe(vec![edit])
             } else {
                 Fix::unsafe_(vec![edit])

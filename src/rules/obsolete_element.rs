@@ -78,7 +78,7 @@ impl Rule for ObsoleteElement {
             }
             // In SVG, `<image>` is SVG's own element and keeps its name.
             let foreign = tok
-                .node
+                .node()
                 .and_then(|n| doc.element(n))
                 .is_some_and(|e| !e.is_html());
             if !foreign {

@@ -79,7 +79,7 @@ pub(crate) fn find(doc: &Document) -> Vec<Premature> {
         if tok.closed.is_empty() {
             continue;
         }
-        let Some(x) = tok.node.and_then(|n| doc.element(n)) else {
+        let Some(x) = tok.node().and_then(|n| doc.element(n)) else {
             continue;
         };
         if x.origin() != Origin::Source || blocks(x.name()) || html::is_formatting(x.name()) {

@@ -49,7 +49,7 @@ impl Rule for SelfClosingNonVoid {
             if !tok.self_closing || html::is_void(&tok.name) {
                 continue;
             }
-            let Some(el) = tok.node.and_then(|n| doc.element(n)) else {
+            let Some(el) = tok.node().and_then(|n| doc.element(n)) else {
                 continue;
             };
             if !el.is_html() {

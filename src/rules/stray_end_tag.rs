@@ -48,7 +48,7 @@ impl Rule for StrayEndTag {
         let doc = ctx.doc;
         let early = ctx.premature_end_tags();
         for (i, tok) in doc.tokens_of(TokenKind::EndTag) {
-            if tok.node.is_some() {
+            if tok.node().is_some() {
                 continue;
             }
             // The own end tag of an element another end tag closed early:
@@ -61,7 +61,7 @@ impl Rule for StrayEndTag {
                 continue;
             }
             let open = tok
-                .current
+                .current()
                 .is_some_and(|c| doc.self_and_ancestors(c).any(|e| e.name() == name));
             if open {
                 // Blocked by a special element, or closes a formatting element the

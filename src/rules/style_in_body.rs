@@ -57,7 +57,7 @@ fn head_end(doc: &Document) -> Option<usize> {
     let head = doc.elements().find(|e| e.name() == "head" && e.is_html())?;
     doc.tokens()
         .iter()
-        .find(|t| t.kind == TokenKind::EndTag && &*t.name == "head" && t.current == Some(head.id))
+        .find(|t| t.kind == TokenKind::EndTag && &*t.name == "head" && t.current() == Some(head.id))
         .map(|t| t.span.start)
 }
 

@@ -126,9 +126,9 @@ impl Rule for TableStructure {
             ) {
                 continue;
             }
-            match tok.node.and_then(|n| doc.element(n)) {
+            match tok.node().and_then(|n| doc.element(n)) {
                 None => {
-                    let in_table = tok.current.is_some_and(|c| {
+                    let in_table = tok.current().is_some_and(|c| {
                         doc.self_and_ancestors(c)
                             .any(|e| matches!(e.name(), "table" | "template" | "svg" | "math"))
                     });

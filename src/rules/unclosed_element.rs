@@ -151,7 +151,7 @@ fn blocked_end_tag<'a>(
     };
     for i in doc.token_positions_in(TokenKind::EndTag, from..tokens.len()) {
         let tok = &tokens[i];
-        if tok.span.start < start || tok.node.is_some() {
+        if tok.span.start < start || tok.node().is_some() {
             continue;
         }
         if tok.span.start >= end {
@@ -160,7 +160,7 @@ fn blocked_end_tag<'a>(
         if !(*tok.name).eq_ignore_ascii_case(el.name()) {
             continue;
         }
-        let cur = tok.current?;
+        let cur = tok.current()?;
         let chain: Vec<Element<'a>> = doc.self_and_ancestors(cur).collect();
         let pos = chain.iter().position(|e| e.id == el.id)?;
         let blockers: Vec<&str> = chain[..pos].iter().map(Element::name).collect();
