@@ -732,7 +732,6 @@ fn binary_signature(bytes: &[u8]) -> Option<String> {
     None
 }
 
-/// The WHATWG prescan, reduced: a `charset` in a `<meta>` in the first 1024 bytes.
 /// Where a page's head ends, for a declaration search past the prescan: at its
 /// first `</head` or `<body` (ASCII case ignored), else at its end.
 fn head_end(bytes: &[u8]) -> usize {
@@ -751,8 +750,9 @@ fn head_end(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
-/// The encoding a `<meta charset>` (or `http-equiv` content type) in `head`
-/// declares: the first one that names an encoding.
+/// The WHATWG prescan, reduced: the encoding a `charset` in a `<meta>` (or an
+/// `http-equiv` content type) in `head` declares, the first one that names an
+/// encoding. Given the first 1024 bytes, or a head that ends later.
 fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let mut i = 0;
@@ -924,7 +924,8 @@ mod tests {
         let src = Source::from_bytes(page(r#"<meta charset="utf-8">"#, ""), None).expect("decodes");
         assert_eq!(src.encoding(), encoding_rs::WINDOWS_1252);
         assert_eq!(src.encoding_source(), EncodingSource::Detected);
-        // In the body it is no declaration: the bytes are guessed.
+        // Past the head tagmend does not look (Blink's scan stops at body
+        // content too): the bytes are guessed.
         let src = Source::from_bytes(page(late, "</head><body>"), None).expect("decodes");
         assert_eq!(src.encoding(), encoding_rs::WINDOWS_1252);
         assert_eq!(src.encoding_source(), EncodingSource::Detected);
