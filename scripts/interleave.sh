@@ -3,7 +3,7 @@
 # `tagmend check` on one thread and on all threads, taken in turn ROUNDS times, so
 # load that drifts during the run hits all three alike (compare.sh times each tool's
 # rounds back to back). Prints the minimum and the median of each, and the ratios
-# of the minima.
+# of the minima, and the median of the same ratios taken within each round.
 # Usage: scripts/interleave.sh [CORPUS_DIR] [ROUNDS]   (TAGMEND_BIN=path for another build;
 # TAGMEND_BASE=path also times that build's check in the same rotation, for an A/B)
 set -euo pipefail
@@ -43,6 +43,14 @@ echo "  check, all threads   $ca / $cam"
 awk -v h="$h" -v c1="$c1" -v ca="$ca" 'BEGIN{
   printf "check 1 thread vs html5ever: %.2fx (target >= 0.6)\n", h / c1
   printf "all threads vs 1 thread:     %.2fx (target >= 1.8 on 2 cores)\n", c1 / ca }'
+# The same ratios taken within each round (the three runs of a round follow each
+# other, so they meet about the same load), then the median over the rounds:
+# steadier than a ratio of minima when the load swings between rounds.
+paired() { # median over rounds of $1-series / $2-series
+  paste <(grep "^$1 " "$out" | cut -d' ' -f2) <(grep "^$2 " "$out" | cut -d' ' -f2) |
+    awk '$2 > 0 {print $1 / $2}' | sort -g | awk '{a[NR]=$1} END{printf "%.2f", a[int((NR+1)/2)]}'
+}
+echo "per-round ratios, median: check 1 thread vs html5ever $(paired html5ever check_1)x, all threads vs 1 thread $(paired check_1 check_all)x"
 if [ -n "${TAGMEND_BASE:-}" ]; then
   read -r b1 b1m <<<"$(stat base_1)"
   read -r ba bam <<<"$(stat base_all)"
@@ -50,4 +58,5 @@ if [ -n "${TAGMEND_BASE:-}" ]; then
   echo "  base check, all threads  $ba / $bam"
   awk -v h="$h" -v c1="$c1" -v ca="$ca" -v b1="$b1" -v ba="$ba" 'BEGIN{
     printf "this build vs base: 1 thread %.2fx, all threads %.2fx; base vs html5ever %.2fx\n", b1 / c1, ba / ca, h / b1 }'
+  echo "per-round ratios, median: base vs html5ever $(paired html5ever base_1)x, this build vs base (1 thread) $(paired base_1 check_1)x"
 fi
