@@ -573,18 +573,16 @@ fn check(a: &CheckArgs) -> u8 {
         let mut rep = process(job, a, color);
         if render_in_worker {
             if let (None, Some(src)) = (&rep.error, &rep.source) {
-                rep.rendered = Some(match a.output_format {
-                    OutputFormat::Full => {
-                        output::render_full(&rep.shown, src, &rep.diagnostics, color)
-                    }
-                    _ => output::render_concise(
-                        &rep.shown,
-                        src,
-                        &rep.diagnostics,
-                        rep.level,
-                        a.show_fixes,
-                    ),
-                });
+                rep.rendered = Some(render_text(
+                    a,
+                    &FileFindings {
+                        path: &rep.shown,
+                        source: src,
+                        diagnostics: &rep.diagnostics,
+                        level: rep.level,
+                    },
+                    color,
+                ));
                 rep.source = None;
             }
         } else if !rep.diagnostics.is_empty() {
@@ -728,27 +726,11 @@ fn check(a: &CheckArgs) -> u8 {
         match a.output_format {
             // Each file's findings are drawn on their own, so on all threads
             // (in order): drawing snippets costs about as much as linting.
-            OutputFormat::Full => {
+            OutputFormat::Full | OutputFormat::Concise => {
                 use rayon::prelude::*;
                 let parts: Vec<String> = findings
                     .par_iter()
-                    .map(|f| output::render_full(f.path, f.source, f.diagnostics, color))
-                    .collect();
-                out.extend(parts);
-            }
-            OutputFormat::Concise => {
-                use rayon::prelude::*;
-                let parts: Vec<String> = findings
-                    .par_iter()
-                    .map(|f| {
-                        output::render_concise(
-                            f.path,
-                            f.source,
-                            f.diagnostics,
-                            f.level,
-                            a.show_fixes,
-                        )
-                    })
+                    .map(|f| render_text(a, f, color))
                     .collect();
                 out.extend(parts);
             }
@@ -824,6 +806,15 @@ fn check(a: &CheckArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// One file's part of a text report (`full` or `concise`).
+fn render_text(a: &CheckArgs, f: &FileFindings<'_>, color: bool) -> String {
+    if a.output_format == OutputFormat::Full {
+        output::render_full(f.path, f.source, f.diagnostics, color)
+    } else {
+        output::render_concise(f.path, f.source, f.diagnostics, f.level, a.show_fixes)
     }
 }
 
