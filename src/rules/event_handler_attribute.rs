@@ -228,16 +228,10 @@ impl Rule for EventHandlerAttribute {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let doc = ctx.doc;
         let text = doc.text();
-        let b = text.as_bytes();
         for (t, attrs) in ctx.tag_attributes() {
             for a in attrs {
-                // Most names do not start with `on`: read two bytes, not the name.
-                let start = a.name_span.start;
-                if !b
-                    .get(start..start + 2)
-                    .is_some_and(|p| p.eq_ignore_ascii_case(b"on"))
-                    || !is_event_handler(a.name(text))
-                {
+                // `is_event_handler` turns away a name without `on` at once.
+                if !is_event_handler(a.name(text)) {
                     continue;
                 }
                 let tok = &doc.tokens()[t];
