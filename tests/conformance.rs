@@ -307,3 +307,64 @@ fn regression_inputs_parse_like_rcdom_with_sane_spans() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Derived stacks of open elements
+
+/// On a tag that did the plain thing (a start tag that made one element under the
+/// current node, an end tag that closed the current node), the parser derives the
+/// stack of open elements from the one before instead of tracing html5ever's
+/// handles. Every derived stack must be the traced one: on every html5lib input
+/// (fragment tests' inputs too, parsed as documents) and every article. The
+/// derivation must also carry most tags of real pages, or it saves nothing.
+#[test]
+fn derived_open_stacks_match_the_trace() {
+    const TEST: &str = "derived_open_stacks_match_the_trace";
+    if !corpus_present(TEST) {
+        return;
+    }
+    let mut inputs: Vec<(String, Source)> =
+        common::html5lib::tests(&common::shared("corpus/html5lib-tests"))
+            .into_iter()
+            .map(|t| (t.at_path(), Source::from_text(t.data.as_str())))
+            .collect();
+    let html5lib = inputs.len();
+    assert!(html5lib > 0, "no html5lib input found");
+    inputs.extend(article_sources(TEST));
+    let mut failures = Vec::new();
+    let (mut derived, mut article_tags, mut article_derived) = (0, 0, 0);
+    for (i, (at, source)) in inputs.into_iter().enumerate() {
+        let text = source.text().to_owned();
+        match std::panic::catch_unwind(|| Document::parse_verifying_open_stack(source)) {
+            Ok(Ok((doc, n))) => {
+                derived += n;
+                if i >= html5lib {
+                    article_derived += n;
+                    article_tags += doc
+                        .tokens()
+                        .iter()
+                        .filter(|t| matches!(t.kind, TokenKind::StartTag | TokenKind::EndTag))
+                        .count();
+                }
+            }
+            Ok(Err(_)) => {}
+            Err(e) => failures.push(format!(
+                "{at}: {}\ninput {:?}",
+                e.downcast_ref::<String>().map_or("panic", String::as_str),
+                short(&text)
+            )),
+        }
+    }
+    report(&format!(
+        "{TEST}: {derived} stacks derived and checked; articles: {article_derived} of {article_tags} tags"
+    ));
+    assert_no_failures(TEST, html5lib, &failures);
+    assert!(
+        article_derived * 2 > article_tags,
+        "only {article_derived} of {article_tags} article tags derived their stack"
+    );
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(300).collect()
+}

@@ -386,6 +386,21 @@ impl Document {
         parse::parse(source, &Limits::default())
     }
 
+    /// [`Document::parse`] for tests: the stack of open elements the parser
+    /// derives from the one before, on tags that did the plain thing, is checked
+    /// against html5ever's full stack on every token. With the number of tokens
+    /// whose stack was derived.
+    ///
+    /// # Errors
+    /// A page over one of the default limits is refused.
+    ///
+    /// # Panics
+    /// When a derived stack differs from html5ever's.
+    #[doc(hidden)]
+    pub fn parse_verifying_open_stack(source: Source) -> Result<(Self, usize), ParseFailure> {
+        parse::parse_verifying_stack(source, &Limits::default())
+    }
+
     pub(crate) fn from_parts(
         source: Source,
         mut nodes: Vec<Node>,

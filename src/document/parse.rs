@@ -97,6 +97,18 @@ enum Chain {
     Broken,
 }
 
+/// How a token changed the stack of open elements.
+#[derive(Clone, Copy, Debug)]
+enum StackChange {
+    Unchanged,
+    /// This element was pushed.
+    Pushed(NodeId),
+    /// The element on top was popped.
+    PoppedTop(NodeId),
+    /// Read anew: the stack is in `Recorder::next_open`.
+    Traced,
+}
+
 /// Reads the stack of open elements out of `TreeBuilder::trace_handles` as the
 /// handles arrive, so they are never copied into a list first (the trace runs on
 /// every tag).
@@ -163,6 +175,13 @@ struct Recorder<'t> {
     failure: RefCell<Option<ParseFailure>>,
     limits: Limits,
     started: Instant,
+    /// True when `open` is the stack of open elements, not a longer or shorter
+    /// chain (see [`Recorder::open_stack`]): only then is it derived.
+    open_exact: Cell<bool>,
+    /// Tests: check every stack `quick_stack` derives against the full trace.
+    verify_stack: bool,
+    /// Tests: how many stacks `quick_stack` derived.
+    derived: Cell<usize>,
 }
 
 impl Recorder<'_> {
@@ -300,18 +319,133 @@ impl Recorder<'_> {
         true
     }
 
+    /// The current node (the top of the stack of open elements), as the tree
+    /// builder reports it: asked whether it is foreign, it asks the sink for the
+    /// current node's name, which the sink notes. `None` when the stack is empty.
+    fn current_node(&self) -> Option<NodeId> {
+        let sink = &self.tb.sink;
+        sink.named.set(usize::MAX);
+        self.tb
+            .adjusted_current_node_present_but_not_in_html_namespace();
+        Some(sink.named.get()).filter(|&n| n != usize::MAX)
+    }
+
+    /// Tests: `change`, derived by [`Recorder::quick_stack`], must give the
+    /// stack the full trace reads.
+    fn check_derived(&self, change: StackChange, idx: usize, kind: TokenKind, name: &LocalName) {
+        self.derived.set(self.derived.get() + 1);
+        let mut derived = self.open.borrow().clone();
+        match change {
+            StackChange::Pushed(made) => derived.push(made),
+            StackChange::PoppedTop(_) => {
+                derived.pop();
+            }
+            StackChange::Unchanged | StackChange::Traced => {}
+        }
+        let mut traced = Vec::new();
+        self.open_stack(&mut traced);
+        assert_eq!(
+            derived, traced,
+            "quick_stack differs from the trace at token {idx} ({kind:?} {name})"
+        );
+    }
+
+    /// How a tag that did the plain thing changed the stack of open elements,
+    /// told without tracing every handle (the trace costs a call per open
+    /// element on every tag): a start tag that made one element as a child of
+    /// the current node (pushed, or not: a void element), or an end tag that
+    /// closed the current node of its name and nothing else. `None` for
+    /// anything else; [`Recorder::open_stack`] reads the stack then.
+    ///
+    /// The tree builder reports only some pops to the sink (`TreeSink::pop`;
+    /// not those of `pop_until`, `truncate` or the adoption agency's removals),
+    /// so each case asks for the current node after the token: with the new
+    /// element's parent (a start tag) or the stack's last element being the
+    /// current node before the token (an end tag), it pins down the rest.
+    fn quick_stack(
+        &self,
+        kind: TokenKind,
+        name: &LocalName,
+        effects: &super::sink::TokenEffects,
+    ) -> Option<StackChange> {
+        if !self.open_exact.get() {
+            return None;
+        }
+        let old = self.open.borrow();
+        let top = *old.last()?;
+        match kind {
+            TokenKind::StartTag => {
+                let [made] = effects.created[..] else {
+                    return None;
+                };
+                if !effects.popped.is_empty() {
+                    return None;
+                }
+                {
+                    let nodes = self.tb.sink.nodes.borrow();
+                    let node = &nodes[made];
+                    if node.parent.get() != Some(top)
+                        || node.fostered
+                        || !matches!(node.data, NodeData::Element { .. })
+                    {
+                        return None;
+                    }
+                }
+                match self.current_node() {
+                    Some(now) if now == made => Some(StackChange::Pushed(made)),
+                    Some(now) if now == top => Some(StackChange::Unchanged),
+                    _ => None,
+                }
+            }
+            TokenKind::EndTag => {
+                let len = old.len();
+                if len < 2
+                    || !effects.created.is_empty()
+                    || effects.popped.iter().any(|&p| p != top)
+                {
+                    return None;
+                }
+                {
+                    let nodes = self.tb.sink.nodes.borrow();
+                    if !matches!(&nodes[top].data, NodeData::Element { name: n, .. }
+                        if n.local.eq_ignore_ascii_case(name))
+                    {
+                        return None;
+                    }
+                }
+                (self.current_node() == Some(old[len - 2])).then_some(StackChange::PoppedTop(top))
+            }
+            _ => None,
+        }
+    }
+
     /// The stack of open elements, read from the tree builder's traced handles: the
     /// document, then the open elements (each a child of the one before, or
     /// foster-parented, or in its template contents), then formatting entries,
     /// `head` and `form`, which break that chain.
+    ///
+    /// The chain can run on past the stack: `head` after `</head>` (its parent is
+    /// `html`, the whole stack then), or a formatting element left in the list
+    /// whose parent is the current node. The current node, asked of the tree
+    /// builder, ends it.
     fn open_stack(&self, open: &mut Vec<NodeId>) {
         open.clear();
-        let nodes = self.tb.sink.nodes.borrow();
-        self.tb.trace_handles(&OpenChain {
-            nodes: &nodes,
-            open: RefCell::new(open),
-            state: Cell::new(Chain::Document),
-        });
+        {
+            let nodes = self.tb.sink.nodes.borrow();
+            self.tb.trace_handles(&OpenChain {
+                nodes: &nodes,
+                open: RefCell::new(open),
+                state: Cell::new(Chain::Document),
+            });
+        }
+        let top = self.current_node();
+        let at = top.and_then(|top| open.iter().rposition(|&id| id == top));
+        if let Some(at) = at {
+            open.truncate(at + 1);
+        }
+        // Exact when it ends at the current node, or both are empty.
+        self.open_exact
+            .set(at.is_some() || (top.is_none() && open.is_empty()));
     }
 }
 
@@ -447,10 +581,17 @@ impl TokenSink for Recorder<'_> {
             TokenKind::StartTag | TokenKind::EndTag | TokenKind::Eof
         ) || !effects.created.is_empty();
         let mut next_open = self.next_open.borrow_mut();
-        if stack_may_change {
+        let change = if !stack_may_change {
+            None
+        } else if let Some(change) = self.quick_stack(kind, &name, &effects) {
+            if self.verify_stack {
+                self.check_derived(change, idx, kind, &name);
+            }
+            Some(change)
+        } else {
             self.open_stack(&mut next_open);
-        }
-        let new_open = stack_may_change.then_some(&mut *next_open);
+            Some(StackChange::Traced)
+        };
         let mut tokens = self.tokens.borrow_mut();
         let tok = &mut tokens[idx];
         {
@@ -492,24 +633,31 @@ impl TokenSink for Recorder<'_> {
             }
             drop(pending);
             let tok = &mut tokens[idx];
-            let Some(new_open) = &new_open else {
+            let Some(change) = change else {
                 return result;
             };
-            let old_open = self.open.borrow();
-            let common = old_open
-                .iter()
-                .zip(new_open.iter())
-                .take_while(|(a, b)| a == b)
-                .count();
             let mut popped = self.popped.borrow_mut();
             popped.clear();
-            if common < old_open.len() {
-                popped.extend(
-                    old_open[common..]
+            match change {
+                StackChange::Pushed(_) | StackChange::Unchanged => {}
+                StackChange::PoppedTop(top) => popped.push(top),
+                StackChange::Traced => {
+                    let old_open = self.open.borrow();
+                    let new_open = &*next_open;
+                    let common = old_open
                         .iter()
-                        .copied()
-                        .filter(|id| !new_open[common..].contains(id)),
-                );
+                        .zip(new_open.iter())
+                        .take_while(|(a, b)| a == b)
+                        .count();
+                    if common < old_open.len() {
+                        popped.extend(
+                            old_open[common..]
+                                .iter()
+                                .copied()
+                                .filter(|id| !new_open[common..].contains(id)),
+                        );
+                    }
+                }
             }
             let own = if kind == TokenKind::EndTag {
                 popped.iter().rev().copied().find(|&id| {
@@ -532,11 +680,18 @@ impl TokenSink for Recorder<'_> {
             tok.closed = ClosedElements::from(closed);
         }
         drop(tokens);
-        if let Some(new_open) = new_open {
-            if new_open.len() > self.limits.max_depth {
-                self.fail(ParseFailure::TooDeep(self.limits.max_depth));
+        let mut open = self.open.borrow_mut();
+        match change {
+            Some(StackChange::Pushed(made)) => open.push(made),
+            Some(StackChange::PoppedTop(_)) => {
+                open.pop();
             }
-            std::mem::swap(&mut *self.open.borrow_mut(), new_open);
+            Some(StackChange::Traced) => std::mem::swap(&mut *open, &mut *next_open),
+            Some(StackChange::Unchanged) | None => {}
+        }
+        if open.len() > self.limits.max_depth {
+            drop(open);
+            self.fail(ParseFailure::TooDeep(self.limits.max_depth));
         }
         result
     }
@@ -599,6 +754,24 @@ fn too_many_attributes(text: &str, max: usize) -> bool {
 }
 
 pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFailure> {
+    parse_with(source, limits, false).map(|(doc, _)| doc)
+}
+
+/// [`parse`], checking each stack of open elements derived by
+/// `Recorder::quick_stack` against the full trace (panics when they differ);
+/// with the number of stacks derived.
+pub(crate) fn parse_verifying_stack(
+    source: Source,
+    limits: &Limits,
+) -> Result<(Document, usize), ParseFailure> {
+    parse_with(source, limits, true)
+}
+
+fn parse_with(
+    source: Source,
+    limits: &Limits,
+    verify_stack: bool,
+) -> Result<(Document, usize), ParseFailure> {
     if source.text().len() > limits.max_bytes {
         return Err(ParseFailure::TooLarge(limits.max_bytes));
     }
@@ -635,6 +808,9 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         failure: RefCell::new(None),
         limits: limits.clone(),
         started: Instant::now(),
+        open_exact: Cell::new(true),
+        verify_stack,
+        derived: Cell::new(0),
     };
     let tok = Tokenizer::new(recorder, TokenizerOpts::default());
     // `Script` and `EncodingIndicator` results only pause the tokenizer; tagmend
@@ -652,6 +828,7 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
         tokens,
         token_index,
         errors,
+        derived,
         ..
     } = tok.sink;
     let nodes = tb.sink.nodes.into_inner();
@@ -660,12 +837,15 @@ pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFa
     if nodes.len() >= Index32::LIMIT || tokens.len() >= Index32::LIMIT {
         return Err(ParseFailure::TooLarge(limits.max_bytes));
     }
-    Ok(Document::from_parts(
-        source,
-        nodes,
-        tokens,
-        token_index.into_inner(),
-        errors.into_inner(),
+    Ok((
+        Document::from_parts(
+            source,
+            nodes,
+            tokens,
+            token_index.into_inner(),
+            errors.into_inner(),
+        ),
+        derived.get(),
     ))
 }
 

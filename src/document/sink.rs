@@ -23,6 +23,10 @@ pub(crate) struct TokenEffects {
     pub text_parent: Option<(NodeId, bool)>,
     /// Parse errors raised while processing it.
     pub errors: Vec<Cow<'static, str>>,
+    /// Elements the tree builder said it popped off the stack of open elements
+    /// (`TreeSink::pop`). It says so for single pops, not for every pop (see
+    /// `Recorder::quick_stack`).
+    pub popped: Vec<NodeId>,
 }
 
 impl TokenEffects {
@@ -32,6 +36,7 @@ impl TokenEffects {
         self.created.clear();
         self.text_parent = None;
         self.errors.clear();
+        self.popped.clear();
     }
 }
 
@@ -40,6 +45,10 @@ pub(crate) struct ArenaSink {
     pub effects: RefCell<TokenEffects>,
     pub current_token: Cell<usize>,
     pub quirks: Cell<QuirksMode>,
+    /// The last element whose name the tree builder asked for: after
+    /// `adjusted_current_node_present_but_not_in_html_namespace`, the current
+    /// node (`usize::MAX` when none was asked for).
+    pub named: Cell<usize>,
 }
 
 impl ArenaSink {
@@ -51,6 +60,7 @@ impl ArenaSink {
             effects: RefCell::new(TokenEffects::default()),
             current_token: Cell::new(0),
             quirks: Cell::new(QuirksMode::NoQuirks),
+            named: Cell::new(usize::MAX),
         }
     }
 
@@ -206,6 +216,7 @@ impl TreeSink for ArenaSink {
     }
 
     fn elem_name<'a>(&'a self, target: &'a NodeId) -> Ref<'a, QualName> {
+        self.named.set(*target);
         Ref::map(self.nodes.borrow(), |nodes| match &nodes[*target].data {
             NodeData::Element { name, .. } => name,
             _ => panic!("not an element"),
@@ -304,6 +315,10 @@ impl TreeSink for ArenaSink {
                 }
             }
         }
+    }
+
+    fn pop(&self, node: &NodeId) {
+        self.effects.borrow_mut().popped.push(*node);
     }
 
     fn remove_from_parent(&self, target: &NodeId) {
