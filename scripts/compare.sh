@@ -39,6 +39,7 @@ fresh_copy() { # the corpus files, writable, in $work/copy (not timed)
   rm -rf "$work/copy"; mkdir -p "$work/copy"; cp "${files[@]}" "$work/copy/"; chmod -R u+w "$work/copy"
 }
 tagmend_fix_dir() { "$bin" check --fix --unsafe-fixes "$work/copy"; }
+tagmend_fix_safe_dir() { "$bin" check --fix "$work/copy"; }
 tidy_repair_dir() { tidy -q -m --force-output yes "$work/copy"/*.html; }
 declare -A t
 t[html5ever_parse]=$(best "$base" "${files[@]}")
@@ -49,6 +50,8 @@ t[tagmend_check_full_1core]=$(best env RAYON_NUM_THREADS=1 "$bin" check "${files
 t[tagmend_check_full]=$(best "$bin" check "${files[@]}")
 t[tagmend_fix_stdout]=$(best fix_stdout)
 t[tagmend_fix]=$(setup=fresh_copy best tagmend_fix_dir)
+# As a user runs it by default: safe fixes only.
+t[tagmend_fix_safe]=$(setup=fresh_copy best tagmend_fix_safe_dir)
 t[tidy_e]=$(best tidy_e)
 t[tidy_repair]=$(setup=fresh_copy best tidy_repair_dir)
 t[tidy_repair_stdout]=$(best tidy_fix_stdout)
@@ -65,7 +68,7 @@ small=$(printf '%s\n' "${files[@]}" | xargs ls -S | tail -1)
 t[small_file_check]=$(best "$bin" check "$small")
 echo "corpus: ${#files[@]} files, $mb MB, best of $rounds rounds"
 printf '%-22s %10s %10s\n' tool seconds MB/s
-for k in html5ever_parse tagmend_check_1core tagmend_check tagmend_check_full_1core tagmend_check_full tagmend_fix tagmend_fix_stdout tidy_e tidy_repair tidy_repair_stdout htmlhint base_check_1core base_check base_check_full base_fix; do
+for k in html5ever_parse tagmend_check_1core tagmend_check tagmend_check_full_1core tagmend_check_full tagmend_fix tagmend_fix_safe tagmend_fix_stdout tidy_e tidy_repair tidy_repair_stdout htmlhint base_check_1core base_check base_check_full base_fix; do
   [ -n "${t[$k]:-}" ] && printf '%-22s %10.3f %10.2f\n' "$k" "${t[$k]}" "$(awk -v m="$mb" -v s="${t[$k]}" 'BEGIN{print m/s}')"
 done
 printf 'small file (%s): %.1f ms\n' "$(basename "$small")" "$(awk -v s="${t[small_file_check]}" 'BEGIN{print s*1000}')"
@@ -75,7 +78,8 @@ echo "  tagmend check 1 core vs html5ever parse: $(r html5ever_parse tagmend_che
 echo "  tagmend check all cores vs 1 core:        $(r tagmend_check_1core tagmend_check)x  (target >= 1.8 on 2 cores)"
 echo "  tagmend check vs tidy -e:                 $(r tidy_e tagmend_check)x  (target >= 5)"
 echo "  same, with the default (full) report:    1 core vs html5ever $(r html5ever_parse tagmend_check_full_1core)x, all cores vs 1 core $(r tagmend_check_full_1core tagmend_check_full)x, vs tidy -e $(r tidy_e tagmend_check_full)x"
-echo "  tagmend --fix vs tidy repair (one call):  $(r tidy_repair tagmend_fix)x  (target >= 3)"
+echo "  tagmend --fix --unsafe-fixes vs tidy repair (one call):  $(r tidy_repair tagmend_fix)x  (target >= 3)"
+echo "  tagmend --fix (safe fixes, the default) vs tidy repair:   $(r tidy_repair tagmend_fix_safe)x"
 echo "  same, per file to stdout:                 $(r tidy_repair_stdout tagmend_fix_stdout)x"
 if [ -n "${TAGMEND_BASE:-}" ]; then
   echo "this build vs TAGMEND_BASE (same run):"
