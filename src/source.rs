@@ -478,6 +478,13 @@ impl Source {
         (line + 1, col + 1)
     }
 
+    /// The 1-based line that holds byte `offset` (the line number of
+    /// [`Source::line_col`], without counting the column's characters).
+    #[must_use]
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines().partition_point(|&s| s <= offset).max(1)
+    }
+
     /// Byte offset of the start of 1-based `line`.
     #[must_use]
     pub fn line_start(&self, line: usize) -> Option<usize> {

@@ -21,15 +21,25 @@ use crate::rule::Rule;
 /// byte below 0x20, 0x7F, 0xC2 or 0xE2: a block of the page with none of
 /// those is passed over in one test.
 pub fn terminal_safe_source(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = b.to_vec();
+    let mut out = text.as_bytes().to_vec();
+    make_terminal_safe(text.as_bytes(), &mut out, 0, text.len());
+    // Whole characters were replaced by whole characters: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`terminal_safe_source`]'s replacements for the characters that start in
+/// `b[from..to]` (`from` a character boundary), written to `out`, a copy of `b`.
+fn make_terminal_safe(b: &[u8], out: &mut [u8], from: usize, to: usize) {
     let may_start = |x: u8| x < 0x20 || x == 0x7f || x == 0xc2 || x == 0xe2;
-    for (k, block) in b.chunks(32).enumerate() {
+    let Some(range) = b.get(from..to) else {
+        return;
+    };
+    for (k, block) in range.chunks(32).enumerate() {
         if !block.iter().fold(false, |a, &x| a | may_start(x)) {
             continue;
         }
         for (j, &x) in block.iter().enumerate() {
-            let at = k * 32 + j;
+            let at = from + k * 32 + j;
             let next = |n: usize| b.get(at + n).copied().unwrap_or(0);
             match x {
                 b'\n' | b'\t' | b'\r' => {}
@@ -49,7 +59,32 @@ pub fn terminal_safe_source(text: &str) -> String {
             }
         }
     }
-    // Whole characters were replaced by whole characters: still UTF-8.
+}
+
+/// The page as [`terminal_safe_source`] gives it, but made safe only around
+/// the findings `render_full` draws with miette: from two lines above each
+/// span's first line to two lines below its last (miette reads one line of
+/// context either side; `IndexedSource` starts a line earlier). The rest of
+/// the page is never shown, and replacing its characters cost more than
+/// drawing the reports (every curly quote and no-break space is looked at).
+fn terminal_safe_around(source: &crate::source::Source, diags: &[&Diagnostic]) -> String {
+    let text = source.text();
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let mut done = 0;
+    for d in diags {
+        let first = source.line_of(d.span.start.min(text.len()));
+        let last = source.line_of(d.span.end.min(text.len()));
+        let from = source
+            .line_start(first.saturating_sub(2).max(1))
+            .unwrap_or(0)
+            .max(done);
+        let to = source.line_start(last + 3).unwrap_or(text.len());
+        if from < to {
+            make_terminal_safe(b, &mut out, from, to);
+            done = to;
+        }
+    }
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
@@ -187,13 +222,26 @@ pub fn render_full(
     color: bool,
 ) -> String {
     let text = source.text();
-    let src = IndexedSource::new(escape_for_terminal(path), terminal_safe_source(text));
+    // Findings on a very long line are drawn without miette (below).
+    let long_line = |d: &Diagnostic| {
+        let line = source.line_of(d.span.start.min(text.len()));
+        let line_start = source.line_start(line).unwrap_or(0);
+        let line_end = source.line_start(line + 1).map_or(text.len(), |s| s - 1);
+        line_end - line_start > LONG_LINE
+    };
+    let drawn: Vec<&Diagnostic> = diags.iter().filter(|d| !long_line(d)).collect();
+    let src = IndexedSource::new(
+        escape_for_terminal(path),
+        terminal_safe_around(source, &drawn),
+    );
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_wrap_lines(false);
     let mut out = String::new();
     for d in diags {
         // miette draws the whole source line (and panics formatting padding past
@@ -323,7 +371,9 @@ pub fn render_config_error(e: &crate::config::ConfigError, color: bool) -> Strin
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_wrap_lines(false);
     let _ = handler.render_report(&mut out, report.as_ref());
     out
 }
@@ -420,6 +470,57 @@ mod tests {
             assert_eq!(safe.len(), page.len());
             assert!(!safe.contains('\u{1b}') && !safe.contains('\u{202e}'));
         }
+    }
+
+    /// `render_full` makes the page safe only around the findings it draws:
+    /// what it prints is what a wholly safe page gives, with controls on the
+    /// drawn lines, their context and far from any finding, and findings that
+    /// share lines.
+    #[test]
+    fn safe_windows_draw_as_the_whole_safe_page() {
+        use crate::source::{Source, Span};
+        let far = "plain line\n".repeat(8);
+        let page = format!(
+            "{far}a\u{1b}[31m b\u{202e}c\n<p>x\u{85}y</p> z\u{7}\n{far}\u{1b}]0;t\u{7}\n{far}<b>q\u{2028}</b>\n{far}\u{202e}"
+        );
+        let source = Source::from_text(page.as_str());
+        let at = |needle: &str| page.find(needle).unwrap();
+        let diags = vec![
+            Diagnostic::new("empty-element", Span::new(at("<p>"), at("<p>") + 3), "one"),
+            Diagnostic::new(
+                "empty-element",
+                Span::new(at("y</p>"), at("y</p>") + 5),
+                "two",
+            ),
+            Diagnostic::new(
+                "empty-element",
+                Span::new(at("<b>"), at("</b>") + 4),
+                "three",
+            ),
+        ];
+        let drawn = render_full("p.html", &source, &diags, false);
+        let whole = {
+            let src = IndexedSource::new("p.html".into(), terminal_safe_source(&page));
+            let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+                .with_context_lines(1)
+                .with_wrap_lines(false);
+            let mut out = String::new();
+            for d in &diags {
+                let r = Report {
+                    d,
+                    src: &src,
+                    len: page.len(),
+                };
+                handler.render_report(&mut out, &r).unwrap();
+                out.push('\n');
+            }
+            out
+        };
+        assert_eq!(drawn, whole);
+        assert!(drawn.contains("a?[31m b\u{fffd}c") && drawn.contains("x\u{bf}y"));
+        assert!(
+            !drawn.contains('\u{1b}') && !drawn.contains('\u{202e}') && !drawn.contains('\u{2028}')
+        );
     }
 
     /// A `SourceCode` answer in plain values: data, offset, length, line,
