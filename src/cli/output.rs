@@ -180,24 +180,7 @@ impl miette::Diagnostic for Report<'_> {
         Some(Box::new(self.d.rule))
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let note = self
-            .d
-            .note
-            .as_ref()
-            .map(|n| format!("note: {}", escape_for_terminal(n)));
-        let Some(title) = self.d.fix_title.as_ref() else {
-            return note.map(|n| Box::new(n) as Box<dyn fmt::Display>);
-        };
-        let grade = self.d.fix.as_ref().map_or("", |f| match f.applicability() {
-            Applicability::Safe => "",
-            Applicability::Unsafe => " (unsafe fix)",
-            Applicability::DisplayOnly => " (suggestion)",
-        });
-        let note = note.map_or(String::new(), |n| format!("\n{n}"));
-        Some(Box::new(format!(
-            "{}{grade}{note}",
-            escape_for_terminal(title)
-        )))
+        help_text(self.d).map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(self.src)
@@ -211,6 +194,24 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+/// The help line of a drawn finding: its fix (and how safe it is), then its note.
+fn help_text(d: &Diagnostic) -> Option<String> {
+    let note = d
+        .note
+        .as_ref()
+        .map(|n| format!("note: {}", escape_for_terminal(n)));
+    let Some(title) = d.fix_title.as_ref() else {
+        return note;
+    };
+    let grade = d.fix.as_ref().map_or("", |f| match f.applicability() {
+        Applicability::Safe => "",
+        Applicability::Unsafe => " (unsafe fix)",
+        Applicability::DisplayOnly => " (suggestion)",
+    });
+    let note = note.map_or(String::new(), |n| format!("\n{n}"));
+    Some(format!("{}{grade}{note}", escape_for_terminal(title)))
+}
+
 /// Lines longer than this are not drawn by miette (see [`render_full`]).
 const LONG_LINE: usize = 2_000;
 
@@ -221,7 +222,19 @@ pub fn render_full(
     diags: &[Diagnostic],
     color: bool,
 ) -> String {
+    render_full_with(path, source, diags, color, true)
+}
+
+/// [`render_full`]; with `allow_plain` false, miette draws every finding.
+fn render_full_with(
+    path: &str,
+    source: &crate::source::Source,
+    diags: &[Diagnostic],
+    color: bool,
+    allow_plain: bool,
+) -> String {
     let text = source.text();
+    let name = escape_for_terminal(path);
     // Findings on a very long line are drawn without miette (below).
     let long_line = |d: &Diagnostic| {
         let line = source.line_of(d.span.start.min(text.len()));
@@ -229,11 +242,15 @@ pub fn render_full(
         let line_end = source.line_start(line + 1).map_or(text.len(), |s| s - 1);
         line_end - line_start > LONG_LINE
     };
-    let drawn: Vec<&Diagnostic> = diags.iter().filter(|d| !long_line(d)).collect();
-    let src = IndexedSource::new(
-        escape_for_terminal(path),
-        terminal_safe_around(source, &drawn),
-    );
+    // miette's source, made only when a finding needs miette: a copy of the
+    // page, made safe around the findings, and its lines as miette splits them.
+    let mut miette_src: Option<IndexedSource> = None;
+    // `draw_plain` reads lines from the page's own index, which splits at `\n`
+    // only: right unless a lone `\r` breaks a line for miette.
+    let b = text.as_bytes();
+    let plain = allow_plain
+        && !color
+        && memchr::memchr_iter(b'\r', b).all(|i| b.get(i + 1) == Some(&b'\n'));
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -268,15 +285,192 @@ pub fn render_full(
             out.push('\n');
             continue;
         }
-        let r = Report {
-            d,
-            src: &src,
-            len: text.len(),
-        };
-        let _ = handler.render_report(&mut out, &r);
+        if !(plain && draw_plain(&mut out, source, &name, d)) {
+            let src = miette_src.get_or_insert_with(|| {
+                let drawn: Vec<&Diagnostic> = diags.iter().filter(|d| !long_line(d)).collect();
+                IndexedSource::new(name.clone(), terminal_safe_around(source, &drawn))
+            });
+            let r = Report {
+                d,
+                src,
+                len: text.len(),
+            };
+            let _ = handler.render_report(&mut out, &r);
+        }
         out.push('\n');
     }
     out
+}
+
+/// `text` as miette writes a message or help without wrapping: `first` before
+/// the first line, `rest` before the others, an indent alone (its trailing
+/// spaces trimmed) before a blank line.
+fn push_unwrapped(out: &mut String, text: &str, first: &str, rest: &str) {
+    for (i, line) in text.split_terminator('\n').enumerate() {
+        let indent = if i == 0 { first } else { rest };
+        if i > 0 {
+            out.push('\n');
+        }
+        if line.trim().is_empty() {
+            out.push_str(indent.trim_end());
+        } else {
+            out.push_str(indent);
+        }
+        out.push_str(line);
+    }
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+/// miette's tab stop.
+const TAB_WIDTH: usize = 4;
+
+/// Columns `text` (the start of a line) takes on a terminal, as miette counts
+/// them: a tab runs to the next multiple of [`TAB_WIDTH`]. (No escapes: the
+/// caller leaves those to miette.)
+fn columns(text: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    if text.is_ascii() && !text.contains('\t') {
+        // Printable ASCII is one column; the controls miette counts as none
+        // were made `?` by `terminal_safe_around`.
+        return text.bytes().filter(|b| (0x20..0x7f).contains(b)).count();
+    }
+    text.chars().fold(0, |col, c| {
+        col + match c {
+            '\t' => TAB_WIDTH - col % TAB_WIDTH,
+            c => c.width().unwrap_or(0),
+        }
+    })
+}
+
+/// A line of source as miette prints it: tabs become the spaces they span.
+fn push_line_text(out: &mut String, line: &str) {
+    use unicode_width::UnicodeWidthChar;
+    if !line.contains('\t') {
+        out.push_str(line);
+        return;
+    }
+    let mut col = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let w = TAB_WIDTH - col % TAB_WIDTH;
+            out.extend(std::iter::repeat_n(' ', w));
+            col += w;
+        } else {
+            out.push(c);
+            col += c.width().unwrap_or(0);
+        }
+    }
+}
+
+/// Draw `d` into `out` exactly as miette's graphical handler does with
+/// `render_full`'s settings (no colour, one line of context either side, no
+/// wrapping), for the shape nearly every finding has: a non-empty span on one
+/// line of a page whose lines end in `\n` or `\r\n` (miette reads a lone `\r`
+/// as a line break in one place and not in another). miette spends about
+/// 100,000 instructions a finding (it walks the context a character at a time
+/// several times over); this is a few thousand. False, with nothing written,
+/// for any other shape: miette draws those.
+///
+/// `tests::plain_drawing_matches_miette` holds the two to the same bytes.
+fn draw_plain(
+    out: &mut String,
+    source: &crate::source::Source,
+    name: &str,
+    d: &Diagnostic,
+) -> bool {
+    let text = source.text();
+    let b = text.as_bytes();
+    let start = d.span.start.min(text.len());
+    let end = start + d.span.len().min(text.len() - start);
+    if end == start || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return false;
+    }
+    // The span's line (0-based) and the one above it (no lone `\r` on the
+    // page: its lines are miette's).
+    let line = source.line_of(start) - 1;
+    let (Some(line_start), Some(from)) = (
+        source.line_start(line + 1),
+        source.line_start(line.saturating_sub(1) + 1),
+    ) else {
+        return false;
+    };
+    let first = line.saturating_sub(1);
+    // The span's line ends at its `\n` (or the end of the page); the context
+    // ends after the line below it (or at the end).
+    let (text_end, to) = match memchr::memchr(b'\n', &b[start..]) {
+        Some(i) => {
+            let nl = start + i;
+            let to = memchr::memchr(b'\n', &b[nl + 1..]).map_or(b.len(), |j| nl + 1 + j + 1);
+            (
+                if nl > 0 && b[nl - 1] == b'\r' {
+                    nl - 1
+                } else {
+                    nl
+                },
+                to,
+            )
+        }
+        None => (b.len(), b.len()),
+    };
+    if end > text_end {
+        return false;
+    }
+    // Made safe as `terminal_safe_around` makes miette's copy (each
+    // replacement keeps its character's length, so offsets hold).
+    let window = terminal_safe_source(&text[from..to]);
+    let lines: Vec<(usize, &str)> = window
+        .split_inclusive('\n')
+        .scan(from, |at, l| {
+            let here = *at;
+            *at += l.len();
+            let l = l.strip_suffix('\n').unwrap_or(l);
+            Some((here, l.strip_suffix('\r').unwrap_or(l)))
+        })
+        .collect();
+    let last_number = first + lines.len();
+    let width = last_number.to_string().len();
+    let pad = " ".repeat(width + 2);
+    out.push_str(d.rule);
+    out.push_str("\n\n");
+    push_unwrapped(out, &escape_for_terminal(&d.message), "  × ", "  │ ");
+    out.push_str(&format!(
+        "{pad}╭─[{}:{}:{}]\n",
+        name,
+        line + 1,
+        start - line_start + 1
+    ));
+    for (k, &(at, l)) in lines.iter().enumerate() {
+        out.push_str(&format!(" {:>width$} │ ", first + k + 1));
+        push_line_text(out, l);
+        out.push('\n');
+        if at != line_start {
+            continue;
+        }
+        let left = columns(&l[..start - at]);
+        let right = columns(&l[..end - at]).max(left + 1);
+        let mid = usize::midpoint(left, right);
+        out.push_str(&format!(
+            " {:width$} · {}{}┬{}\n",
+            "",
+            " ".repeat(left),
+            "─".repeat(mid - left),
+            "─".repeat(right - mid - 1)
+        ));
+        out.push_str(&format!(
+            " {:width$} · {}╰── {}\n",
+            "",
+            " ".repeat(mid),
+            d.rule
+        ));
+    }
+    out.push_str(&format!("{pad}╰────\n"));
+    if let Some(help) = help_text(d) {
+        push_unwrapped(out, &help, "  help: ", "        ");
+    }
+    true
 }
 
 /// One line per diagnostic: `path:line:col: rule-id [*] message`, with
@@ -520,6 +714,79 @@ mod tests {
         assert!(drawn.contains("a?[31m b\u{fffd}c") && drawn.contains("x\u{bf}y"));
         assert!(
             !drawn.contains('\u{1b}') && !drawn.contains('\u{202e}') && !drawn.contains('\u{2028}')
+        );
+    }
+
+    /// `draw_plain` draws what miette draws, byte for byte: every span of one to
+    /// five characters on pages with tabs, `\r\n`, wide and zero-width
+    /// characters, controls, line numbers that gain a digit, a last line
+    /// without a break; messages and helps of one and several lines.
+    #[test]
+    fn plain_drawing_matches_miette() {
+        use crate::fix::{Edit, Fix};
+        use crate::source::{Source, Span};
+        let pages = [
+            "<p>one</p>\n\t<b>tab</b>\tx\n  a\t\tb <i>c</i>\n".to_string(),
+            "l1\r\n<p>crlf</p>\r\nl3\r\n".to_string(),
+            "漢字<b>かな</b>😀<i>x</i>\ne\u{301}<u>y</u>\u{200b}z\n".to_string(),
+            "a\u{7}b<p>\u{85}c\u{202e}d</p>\u{1b}[0m\n".to_string(),
+            (1..=12).fold(String::new(), |mut page, n| {
+                page.push_str(&format!("line {n} <p>x</p>\n"));
+                page
+            }) + "end <b>",
+            "only line, no break".to_string(),
+            "\n\n<p></p>\n\n".to_string(),
+        ];
+        let mut compared = 0;
+        let mut plain = 0;
+        for page in &pages {
+            let source = Source::from_text(page.as_str());
+            let starts: Vec<usize> = page.char_indices().map(|(i, _)| i).collect();
+            for (k, &from) in starts.iter().enumerate() {
+                for len in 1..=5 {
+                    let to = starts.get(k + len).copied().unwrap_or(page.len());
+                    let mut d = Diagnostic::new("some-rule", Span::new(from, to), "A message");
+                    match (from + len) % 4 {
+                        0 => {}
+                        1 => {
+                            d = d.with_fix(
+                                "Do this",
+                                Fix::safe(vec![Edit::deletion(Span::new(from, to))]),
+                            );
+                        }
+                        2 => {
+                            d = d
+                                .with_fix(
+                                    "Do that",
+                                    Fix::unsafe_(vec![Edit::deletion(Span::new(from, to))]),
+                                )
+                                .with_note("a note\nover lines");
+                        }
+                        _ => {
+                            d.message = "Two\nlines".into();
+                            d = d.with_note("note only");
+                        }
+                    }
+                    let diags = [d];
+                    let fast = render_full_with("p.html", &source, &diags, false, true);
+                    let slow = render_full_with("p.html", &source, &diags, false, false);
+                    assert_eq!(fast, slow, "page {page:?}, span {from}..{to}");
+                    let mut out = String::new();
+                    if draw_plain(&mut out, &source, "p.html", &diags[0]) {
+                        plain += 1;
+                    }
+                    compared += 1;
+                    if to == page.len() {
+                        break;
+                    }
+                }
+            }
+        }
+        // The comparison means something only if the plain drawing ran: it
+        // leaves to miette only the spans that cross a line break.
+        assert!(
+            plain * 4 > compared * 3,
+            "{plain} of {compared} drawn plain"
         );
     }
 
