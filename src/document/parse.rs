@@ -359,9 +359,10 @@ impl Recorder<'_> {
     ///
     /// The tree builder reports only some pops to the sink (`TreeSink::pop`;
     /// not those of `pop_until`, `truncate` or the adoption agency's removals),
-    /// so each case asks for the current node after the token: with the new
-    /// element's parent (a start tag) or the stack's last element being the
-    /// current node before the token (an end tag), it pins down the rest.
+    /// so each case asks for the current node after the token. With the new
+    /// element's parent (a start tag), or with the recorded stack being the
+    /// whole stack before the token (`open_exact`; an end tag), it pins down
+    /// the rest.
     fn quick_stack(
         &self,
         kind: TokenKind,
