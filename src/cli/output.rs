@@ -235,12 +235,17 @@ fn render_full_with(
 ) -> String {
     let text = source.text();
     let name = escape_for_terminal(path);
-    // Findings on a very long line are drawn without miette (below).
-    let long_line = |d: &Diagnostic| {
+    // miette draws the whole source line (and panics formatting padding past
+    // 65,535 columns): a finding on a very long line, common in minified
+    // pages, is shown in one line instead (below). This is where that line
+    // ends, for such a finding. Looked up in the page's line index: searching
+    // the text around a finding is slow on a long line, the very case this is
+    // for.
+    let long_line_end = |d: &Diagnostic| {
         let line = source.line_of(d.span.start.min(text.len()));
         let line_start = source.line_start(line).unwrap_or(0);
         let line_end = source.line_start(line + 1).map_or(text.len(), |s| s - 1);
-        line_end - line_start > LONG_LINE
+        (line_end - line_start > LONG_LINE).then_some(line_end)
     };
     // miette's source, made only when a finding needs miette: a copy of the
     // page, made safe around the findings, and its lines as miette splits them.
@@ -261,22 +266,14 @@ fn render_full_with(
         .with_wrap_lines(false);
     let mut out = String::new();
     for d in diags {
-        // miette draws the whole source line (and panics formatting padding past
-        // 65,535 columns): a diagnostic on a very long line, common in minified
-        // pages, is shown in one line instead.
-        // Looked up in the page's line index: searching the text around a
-        // finding is slow on a long line, the very case this is for.
-        let at = d.span.start.min(text.len());
-        let (line, col) = source.line_col(at);
-        let line_start = source.line_start(line).unwrap_or(0);
-        let line_end = source.line_start(line + 1).map_or(text.len(), |s| s - 1);
-        if line_end - line_start > LONG_LINE {
+        if let Some(line_end) = long_line_end(d) {
+            let at = d.span.start.min(text.len());
+            let (line, col) = source.line_col(at);
             let excerpt: String = text[at..line_end].chars().take(60).collect();
             out.push_str(&format!(
-                "  {} {}\n   ╭─[{}:{line}:{col}]\n   │ {}…\n",
+                "  {} {}\n   ╭─[{name}:{line}:{col}]\n   │ {}…\n",
                 d.rule,
                 escape_for_terminal(&d.message),
-                escape_for_terminal(path),
                 escape_for_terminal(&excerpt),
             ));
             if let Some(t) = &d.fix_title {
@@ -287,7 +284,10 @@ fn render_full_with(
         }
         if !(plain && draw_plain(&mut out, source, &name, d)) {
             let src = miette_src.get_or_insert_with(|| {
-                let drawn: Vec<&Diagnostic> = diags.iter().filter(|d| !long_line(d)).collect();
+                let drawn: Vec<&Diagnostic> = diags
+                    .iter()
+                    .filter(|d| long_line_end(d).is_none())
+                    .collect();
                 IndexedSource::new(name.clone(), terminal_safe_around(source, &drawn))
             });
             let r = Report {
@@ -391,13 +391,12 @@ fn draw_plain(
     // The span's line (0-based) and the one above it (no lone `\r` on the
     // page: its lines are miette's).
     let line = source.line_of(start) - 1;
-    let (Some(line_start), Some(from)) = (
-        source.line_start(line + 1),
-        source.line_start(line.saturating_sub(1) + 1),
-    ) else {
+    let first = line.saturating_sub(1);
+    let (Some(line_start), Some(from)) =
+        (source.line_start(line + 1), source.line_start(first + 1))
+    else {
         return false;
     };
-    let first = line.saturating_sub(1);
     // The span's line ends at its `\n` (or the end of the page); the context
     // ends after the line below it (or at the end).
     let (text_end, to) = match memchr::memchr(b'\n', &b[start..]) {
