@@ -109,6 +109,20 @@ enum StackChange {
     Traced,
 }
 
+impl StackChange {
+    /// Make the change on `stack`, the stack before the token (`Traced`
+    /// changes nothing here: the new stack is elsewhere).
+    fn apply(self, stack: &mut Vec<NodeId>) {
+        match self {
+            StackChange::Pushed(made) => stack.push(made),
+            StackChange::PoppedTop(_) => {
+                stack.pop();
+            }
+            StackChange::Unchanged | StackChange::Traced => {}
+        }
+    }
+}
+
 /// Reads the stack of open elements out of `TreeBuilder::trace_handles` as the
 /// handles arrive, so they are never copied into a list first (the trace runs on
 /// every tag).
@@ -335,13 +349,7 @@ impl Recorder<'_> {
     fn check_derived(&self, change: StackChange, idx: usize, kind: TokenKind, name: &LocalName) {
         self.derived.set(self.derived.get() + 1);
         let mut derived = self.open.borrow().clone();
-        match change {
-            StackChange::Pushed(made) => derived.push(made),
-            StackChange::PoppedTop(_) => {
-                derived.pop();
-            }
-            StackChange::Unchanged | StackChange::Traced => {}
-        }
+        change.apply(&mut derived);
         let mut traced = Vec::new();
         self.open_stack(&mut traced);
         assert_eq!(
@@ -683,12 +691,9 @@ impl TokenSink for Recorder<'_> {
         drop(tokens);
         let mut open = self.open.borrow_mut();
         match change {
-            Some(StackChange::Pushed(made)) => open.push(made),
-            Some(StackChange::PoppedTop(_)) => {
-                open.pop();
-            }
             Some(StackChange::Traced) => std::mem::swap(&mut *open, &mut *next_open),
-            Some(StackChange::Unchanged) | None => {}
+            Some(change) => change.apply(&mut open),
+            None => {}
         }
         if open.len() > self.limits.max_depth {
             drop(open);
