@@ -668,7 +668,8 @@ mod tests {
     /// `render_full` makes the page safe only around the findings it draws:
     /// what it prints is what a wholly safe page gives, with controls on the
     /// drawn lines, their context and far from any finding, and findings that
-    /// share lines.
+    /// share lines. Both ways: drawn plain (each window made safe on its own)
+    /// and by miette (from `terminal_safe_around`'s copy).
     #[test]
     fn safe_windows_draw_as_the_whole_safe_page() {
         use crate::source::{Source, Span};
@@ -692,6 +693,7 @@ mod tests {
             ),
         ];
         let drawn = render_full("p.html", &source, &diags, false);
+        let by_miette = render_full_with("p.html", &source, &diags, false, false);
         let whole = {
             let src = IndexedSource::new("p.html".into(), terminal_safe_source(&page));
             let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
@@ -710,6 +712,7 @@ mod tests {
             out
         };
         assert_eq!(drawn, whole);
+        assert_eq!(by_miette, whole);
         assert!(drawn.contains("a?[31m b\u{fffd}c") && drawn.contains("x\u{bf}y"));
         assert!(
             !drawn.contains('\u{1b}') && !drawn.contains('\u{202e}') && !drawn.contains('\u{2028}')
