@@ -365,6 +365,134 @@ fn derived_open_stacks_match_the_trace() {
     );
 }
 
+/// The parser holds runs of html5ever's text pieces back and hands them to the
+/// tree builder as one token where the insertion mode takes them all alike.
+/// That must change nothing it records: every node, token and parse error
+/// (spans included) is as when each piece goes in on its own. Over every
+/// html5lib input, article, fixture and fuzz regression.
+#[test]
+fn held_text_parses_as_unheld() {
+    const TEST: &str = "held_text_parses_as_unheld";
+    if !corpus_present(TEST) {
+        return;
+    }
+    let mut inputs: Vec<(String, Source)> =
+        common::html5lib::tests(&common::shared("corpus/html5lib-tests"))
+            .into_iter()
+            .map(|t| (t.at_path(), Source::from_text(t.data.as_str())))
+            .collect();
+    assert!(!inputs.is_empty(), "no html5lib input found");
+    inputs.extend(article_sources(TEST));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["fixtures", "fuzz/regressions"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("read fixture folder") {
+                let path = e.expect("read fixture entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if !path.to_string_lossy().ends_with(".diagnostics.txt") {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    files.sort();
+    assert!(
+        files.len() > 100,
+        "only {} fixture files found",
+        files.len()
+    );
+    for path in files {
+        let bytes = std::fs::read(&path).expect("read fixture");
+        if let Ok(source) = Source::from_bytes(bytes, None) {
+            inputs.push((path.display().to_string(), source));
+        }
+    }
+    // Text after a line break in each place where the insertion mode treats
+    // whitespace and other text apart, and where pieces are not the source
+    // as written (`\r\n`, references, NUL). html5ever splits text at `\r`,
+    // `&` and NUL (and at a line break that starts it), so `\n \r\n x` is
+    // four pieces: whitespace, whitespace, whitespace, text.
+    for (i, case) in [
+        "<p>a</body>\n \r\n x&amp;\r\n y",
+        "<p>a</html>\n \r\n x&amp;\r\n y",
+        "<body>\n \r\n x&amp;\r\n y",
+        "<html><head>\n \r\n x&amp;\r\n y",
+        "<html>\n \r\n x&amp;\r\n y",
+        "<head></head>\n \r\n x&amp;\r\n y",
+        "<table>\n \r\n x&amp;\r\n y</table>",
+        "<table><tr>\n \r\n x&amp;\r\n y</table>",
+        "<table><colgroup>\n \r\n x&amp;\r\n y</table>",
+        "<table><b>\n \r\n x&amp;\r\n y</table>",
+        "<frameset>\n \r\n x&amp;\r\n y",
+        "<template>\n \r\n x&amp;\r\n y</template>",
+        "<select>\n \r\n x&amp;\r\n y",
+        "<noscript>\n \r\n x&amp;\r\n y",
+        "<textarea>\n\n \r\n x&amp;\r\n y</textarea>",
+        "<pre>\n\n \r\n x&amp;\r\n y</pre>",
+        "<math><mi>\n \r\n x&amp;\r\n y",
+        "<svg>\n \r\n x&amp;\r\n y<desc>\n a\n b",
+        "<script>a\n\0b\nc\r\nd</script>",
+        "<title>a\r\nb &amp; c\rd</title>",
+        "<p>a\r\n b &amp c\n d\0\n e</p>",
+        "<div>\n <b>x<p>\n y\n z",
+        "<style>\n a\n b</sty</style>",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        inputs.push((format!("case {i}"), Source::from_text(case)));
+    }
+    let compared = inputs.len();
+    let (mut held_tokens, mut unheld_tokens) = (0, 0);
+    let mut failures = Vec::new();
+    for (at, source) in inputs {
+        let (held, unheld) = (
+            Document::parse(source.clone()),
+            Document::parse_without_held_text(source.clone()),
+        );
+        match (held, unheld) {
+            (Ok(held), Ok(unheld)) => {
+                held_tokens += held.tokens().len();
+                unheld_tokens += unheld.tokens().len();
+                let (a, b) = (held.debug_parse_record(), unheld.debug_parse_record());
+                if a != b {
+                    let line = a
+                        .lines()
+                        .zip(b.lines())
+                        .position(|(x, y)| x != y)
+                        .unwrap_or(0);
+                    let near = |r: &str| {
+                        r.lines()
+                            .skip(line.saturating_sub(8))
+                            .take(16)
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    };
+                    failures.push(format!(
+                        "{at}: held:\n{}\n--- unheld:\n{}\ninput {:?}",
+                        near(&a),
+                        near(&b),
+                        short(source.text())
+                    ));
+                }
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => failures.push(format!(
+                "{at}: held parse {}, unheld {}",
+                if a.is_ok() { "ok" } else { "refused" },
+                if b.is_ok() { "ok" } else { "refused" }
+            )),
+        }
+    }
+    report(&format!(
+        "{TEST}: {compared} inputs; {held_tokens} tokens either way ({unheld_tokens})"
+    ));
+    assert_no_failures(TEST, compared, &failures);
+}
+
 fn short(s: &str) -> String {
     s.chars().take(300).collect()
 }

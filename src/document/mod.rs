@@ -401,6 +401,28 @@ impl Document {
         parse::parse_verifying_stack(source, &Limits::default())
     }
 
+    /// Parses `source` handing every text piece html5ever emits to its tree
+    /// builder as it comes, where [`Document::parse`] holds runs of them back
+    /// to hand over as one (tests compare the two).
+    ///
+    /// # Errors
+    /// A page over one of the default limits is refused.
+    #[doc(hidden)]
+    pub fn parse_without_held_text(source: Source) -> Result<Self, ParseFailure> {
+        parse::parse_without_held_text(source, &Limits::default())
+    }
+
+    /// Everything parsing recorded, for tests that compare two parses: the
+    /// nodes, the tokens and the parse errors. Text is shown by content, not by
+    /// how its tendril holds it (inline, owned, shared).
+    #[doc(hidden)]
+    pub fn debug_parse_record(&self) -> String {
+        format!("{:#?}\n{:#?}\n{:#?}", self.nodes, self.tokens, self.errors)
+            .replace("(shared: \"", "(\"")
+            .replace("(owned: \"", "(\"")
+            .replace("(inline: \"", "(\"")
+    }
+
     pub(crate) fn from_parts(
         source: Source,
         mut nodes: Vec<Node>,

@@ -164,6 +164,16 @@ impl Tracer for OpenChain<'_> {
     }
 }
 
+/// Text pieces [`Recorder::hold`] has held back.
+enum Held {
+    Nothing,
+    /// The source from `held_start` to `last_end`, exactly as written.
+    AsWritten,
+    /// A copy of the pieces (one was not the source as written: a line break
+    /// that was `\r\n`, a decoded reference).
+    Copied(StrTendril),
+}
+
 struct Recorder<'t> {
     tb: TreeBuilder<NodeId, ArenaSink>,
     queue: Rc<BufferQueue>,
@@ -196,6 +206,18 @@ struct Recorder<'t> {
     verify_stack: bool,
     /// Tests: how many stacks `quick_stack` derived.
     derived: Cell<usize>,
+    /// Text pieces held back, to go to the tree builder as one token (see
+    /// [`Recorder::may_hold_text`]), where the first of them starts, and its line.
+    held: RefCell<Held>,
+    held_start: Cell<usize>,
+    held_line: Cell<u64>,
+    /// True while the next text piece may be held back.
+    hold_text: Cell<bool>,
+    /// Seen `</body>`, `</html>` or `<frameset>`: text that is only whitespace
+    /// no longer tells that the insertion mode is one that just inserts text.
+    after_body: Cell<bool>,
+    /// False to hand every text piece to the tree builder as it comes (tests).
+    coalesce_text: bool,
 }
 
 impl Recorder<'_> {
@@ -465,7 +487,170 @@ impl TokenSink for Recorder<'_> {
         if self.failure.borrow().is_some() {
             return TokenSinkResult::Continue;
         }
+        let token = match token {
+            HtmlToken::CharacterTokens(text) if self.hold_text.get() => {
+                self.hold(text, line_number);
+                return TokenSinkResult::Continue;
+            }
+            other => other,
+        };
+        self.flush_held_text();
+        self.process_now(token, line_number, None)
+    }
+
+    fn end(&self) {
+        self.flush_held_text();
+        self.tb.end();
+        let eof = self.tokens.borrow().len().saturating_sub(1);
+        let mut nodes = self.tb.sink.nodes.borrow_mut();
+        for &id in self.open.borrow().iter() {
+            if nodes[id].closed_at.get().is_none_or(|c| c < eof) {
+                nodes[id].closed_at = Index32::new(eof);
+            }
+        }
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        // Held text only ever goes into the current node, but the tree builder
+        // must have it before anything is asked of its state.
+        self.flush_held_text();
+        self.tb
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+impl Recorder<'_> {
+    /// Holds text piece `text` back: it goes to the tree builder with the pieces
+    /// after it, as one token, when the next other token comes.
+    fn hold(&self, text: StrTendril, line_number: u64) {
         let consumed = self.consumed();
+        let start = self.last_end.get().min(consumed);
+        // Nearly every piece is the source as written: a slice of the fed
+        // tendril, or a short piece (a line break, up to eight bytes tendrils
+        // hold inline) equal to the bytes there. Such runs are handed over as
+        // a slice of the fed tendril, with no copy.
+        let piece = str::as_bytes(&text);
+        let as_written = self
+            .text
+            .as_bytes()
+            .get(start..consumed)
+            .is_some_and(|src| src.len() == piece.len() && src.len() <= 16 && src == piece)
+            || self
+                .fed
+                .as_bytes()
+                .get(start..consumed)
+                .is_some_and(|src| src.len() == piece.len() && src.as_ptr() == piece.as_ptr());
+        let mut held = self.held.borrow_mut();
+        match &mut *held {
+            Held::Nothing => {
+                self.held_start.set(start);
+                self.held_line.set(line_number);
+                *held = if as_written {
+                    Held::AsWritten
+                } else {
+                    Held::Copied(text)
+                };
+            }
+            Held::AsWritten if as_written && start == self.last_end.get() => {}
+            Held::AsWritten => {
+                let mut copy = self.held_source();
+                copy.push_tendril(&text);
+                *held = Held::Copied(copy);
+            }
+            Held::Copied(copy) => copy.push_tendril(&text),
+        }
+        self.last_end.set(consumed);
+    }
+
+    /// The source from the first held piece to the last, shared with the fed
+    /// tendril (no copy).
+    fn held_source(&self) -> StrTendril {
+        let start = self.held_start.get();
+        let len = self.last_end.get().saturating_sub(start);
+        u32::try_from(start)
+            .ok()
+            .zip(u32::try_from(len).ok())
+            .and_then(|(start, len)| self.fed.try_subtendril(start, len).ok())
+            .unwrap_or_default()
+    }
+
+    fn flush_held_text(&self) {
+        let text = match std::mem::replace(&mut *self.held.borrow_mut(), Held::Nothing) {
+            Held::Nothing => return,
+            Held::AsWritten => self.held_source(),
+            Held::Copied(copy) => copy,
+        };
+        let span = Span::new(self.held_start.get(), self.last_end.get());
+        // Text never asks anything of the tokenizer (only tags do).
+        let result = self.process_now(
+            HtmlToken::CharacterTokens(text),
+            self.held_line.get(),
+            Some(span),
+        );
+        debug_assert!(matches!(result, TokenSinkResult::Continue));
+    }
+
+    /// Whether the text pieces after the one just processed (`effects`) may be
+    /// held back and handed over as one token: html5ever emits a page's text
+    /// in pieces (a line break that starts it on its own, every line of a
+    /// script or style sheet apart, each reference), and each piece was a trip
+    /// through the tree builder that [`Recorder::merge_text`] then undid.
+    ///
+    /// They may when that piece went into the current node as plain text (no
+    /// element made, no error, not fostered) and the insertion mode is one
+    /// where every later piece does the same until the next tag: "in body",
+    /// "in cell", "in caption", "in select", "text" (raw text and script data)
+    /// or foreign content. A piece with any non-whitespace character that went
+    /// in plainly proves that: in every other mode such text makes an element
+    /// (`body`), raises an error or waits as table text. A piece of whitespace
+    /// proves it only as [`Recorder::holds_any_text`] says.
+    ///
+    /// `tests/conformance.rs` (`held_text_parses_as_unheld`) checks that the
+    /// record (nodes, tokens, errors) is the same as with every piece handed
+    /// over on its own.
+    fn may_hold_text(&self, effects: &super::sink::TokenEffects, has_non_whitespace: bool) -> bool {
+        if !self.coalesce_text || !effects.created.is_empty() || !effects.errors.is_empty() {
+            return false;
+        }
+        let current = self.open.borrow().last().copied();
+        let Some((parent, false)) = effects.text_parent else {
+            return false;
+        };
+        Some(parent) == current && (has_non_whitespace || self.holds_any_text())
+    }
+
+    /// Whether the current node and what came before tell that the insertion
+    /// mode takes any text, whitespace or not, as plain text: no `</body>`,
+    /// `</html>` or `<frameset>` seen ("after body" takes whitespace as "in
+    /// body" does, but not the text after it), and the current node none of
+    /// those the modes that take whitespace apart have (`html`, `head`, table
+    /// parts, `colgroup`, `frameset`, `template`; `body` and `noscript` for
+    /// good measure).
+    fn holds_any_text(&self) -> bool {
+        if self.after_body.get() {
+            return false;
+        }
+        let Some(&current) = self.open.borrow().last() else {
+            return false;
+        };
+        let nodes = self.tb.sink.nodes.borrow();
+        matches!(&nodes[current].data, NodeData::Element { name, .. }
+            if !matches!(&*name.local,
+                "html" | "head" | "body" | "table" | "tbody" | "thead" | "tfoot" | "tr"
+                    | "colgroup" | "frameset" | "template" | "noscript"))
+    }
+
+    fn process_now(
+        &self,
+        token: HtmlToken,
+        line_number: u64,
+        held_span: Option<Span>,
+    ) -> TokenSinkResult<NodeId> {
+        self.hold_text.set(false);
+        let consumed = match held_span {
+            Some(span) => span.end,
+            None => self.consumed(),
+        };
         if matches!(token, HtmlToken::ParseError(_)) {
             // Tokenizer errors go through the tree builder, as in `parse_document`:
             // html5ever's `TreeBuilder::process_token` clears its "ignore a leading
@@ -515,7 +700,9 @@ impl TokenSink for Recorder<'_> {
             HtmlToken::EOFToken => (TokenKind::Eof, LocalName::default(), false),
         };
         let span = match kind {
-            TokenKind::Text => Span::new(self.last_end.get().min(consumed), consumed),
+            TokenKind::Text => {
+                held_span.unwrap_or_else(|| Span::new(self.last_end.get().min(consumed), consumed))
+            }
             TokenKind::Eof => Span::empty(self.total),
             _ => {
                 let start = self.markup_start(consumed);
@@ -535,6 +722,20 @@ impl TokenSink for Recorder<'_> {
             }
         };
         self.last_end.set(consumed);
+        if matches!(
+            (kind, &*name),
+            (TokenKind::EndTag, "body" | "html") | (TokenKind::StartTag, "frameset")
+        ) {
+            self.after_body.set(true);
+        }
+        // Whether this text has anything but whitespace, asked only where the
+        // current node does not already tell that later text may be held back.
+        let has_non_whitespace = match &token {
+            HtmlToken::CharacterTokens(t) if self.coalesce_text && !self.holds_any_text() => t
+                .bytes()
+                .any(|b| !matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')),
+            _ => false,
+        };
         let token_here = Token {
             kind,
             span,
@@ -571,6 +772,8 @@ impl TokenSink for Recorder<'_> {
         let result = self.tb.process_token(token, line_number);
         let mut effects = sink.effects.borrow_mut();
         if let Some(text_token) = text_token {
+            self.hold_text
+                .set(self.may_hold_text(&effects, has_non_whitespace));
             if self.merge_text(idx, &text_token, &effects, nodes_before) {
                 return result;
             }
@@ -701,22 +904,6 @@ impl TokenSink for Recorder<'_> {
         }
         result
     }
-
-    fn end(&self) {
-        self.tb.end();
-        let eof = self.tokens.borrow().len().saturating_sub(1);
-        let mut nodes = self.tb.sink.nodes.borrow_mut();
-        for &id in self.open.borrow().iter() {
-            if nodes[id].closed_at.get().is_none_or(|c| c < eof) {
-                nodes[id].closed_at = Index32::new(eof);
-            }
-        }
-    }
-
-    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
-        self.tb
-            .adjusted_current_node_present_but_not_in_html_namespace()
-    }
 }
 
 /// A linear pre-scan for a tag with too many attributes: html5ever checks each new
@@ -760,7 +947,7 @@ fn too_many_attributes(text: &str, max: usize) -> bool {
 }
 
 pub(crate) fn parse(source: Source, limits: &Limits) -> Result<Document, ParseFailure> {
-    parse_with(source, limits, false).map(|(doc, _)| doc)
+    parse_with(source, limits, false, true).map(|(doc, _)| doc)
 }
 
 /// [`parse`], checking each stack of open elements derived by
@@ -770,13 +957,23 @@ pub(crate) fn parse_verifying_stack(
     source: Source,
     limits: &Limits,
 ) -> Result<(Document, usize), ParseFailure> {
-    parse_with(source, limits, true)
+    parse_with(source, limits, true, true)
+}
+
+/// [`parse`], handing html5ever's every text piece to the tree builder as it
+/// comes, none held back (tests: holding back must not change the result).
+pub(crate) fn parse_without_held_text(
+    source: Source,
+    limits: &Limits,
+) -> Result<Document, ParseFailure> {
+    parse_with(source, limits, false, false).map(|(doc, _)| doc)
 }
 
 fn parse_with(
     source: Source,
     limits: &Limits,
     verify_stack: bool,
+    coalesce_text: bool,
 ) -> Result<(Document, usize), ParseFailure> {
     if source.text().len() > limits.max_bytes {
         return Err(ParseFailure::TooLarge(limits.max_bytes));
@@ -817,6 +1014,12 @@ fn parse_with(
         open_exact: Cell::new(true),
         verify_stack,
         derived: Cell::new(0),
+        held: RefCell::new(Held::Nothing),
+        held_start: Cell::new(0),
+        held_line: Cell::new(0),
+        hold_text: Cell::new(false),
+        after_body: Cell::new(false),
+        coalesce_text,
     };
     let tok = Tokenizer::new(recorder, TokenizerOpts::default());
     // `Script` and `EncodingIndicator` results only pause the tokenizer; tagmend
