@@ -88,12 +88,26 @@ fn has_page_extension(path: &Path) -> bool {
 }
 
 /// Replace the file at `path` with `bytes` atomically: a temporary file in the same
-/// folder, flushed to disk, given the original's permissions, then renamed over it.
+/// folder, flushed to disk, given the original's permissions, then renamed over it,
+/// and the folder flushed so the rename lasts too.
 /// A symlink is followed: its target is rewritten and the link stays a link.
 ///
 /// # Errors
 /// Any I/O error; a read-only file is refused. The original is then unchanged.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = replace_file(path, bytes)?;
+    sync_dir(&dir);
+    Ok(())
+}
+
+/// [`write_atomic`] but for flushing the folder: returns it, for the caller to
+/// flush with [`sync_dir`] once every file in it is written (one flush of a
+/// folder makes all the renames in it last; a run that fixes many files in one
+/// folder flushed it once per file).
+///
+/// # Errors
+/// As [`write_atomic`].
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     let target = fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let perms = fs::metadata(&target)?.permissions();
@@ -110,9 +124,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     fs::set_permissions(tmp.path(), perms)?;
+    let dir = dir.to_path_buf();
     tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(dir)
+}
+
+/// Flush folder `dir` to disk, so the renames made in it last; best effort (the
+/// files themselves are already whole on disk either way).
+pub fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
 }

@@ -174,6 +174,8 @@ struct FileReport {
     /// The file's part of a text report, drawn by the worker that linted it
     /// (see `render_in_worker`); its source is then dropped.
     rendered: Option<String>,
+    /// The folder the fixed file was written into, to flush once all are written.
+    wrote_in: Option<PathBuf>,
 }
 
 impl FileReport {
@@ -191,6 +193,7 @@ impl FileReport {
             stdout_doc: None,
             bytes: 0,
             rendered: None,
+            wrote_in: None,
         }
     }
 
@@ -302,11 +305,14 @@ fn process(job: &Job, a: &CheckArgs, color: bool) -> FileReport {
     if stdin {
         rep.stdout_doc = Some(out_bytes);
     } else if !unchanged {
-        if let Err(e) = files::write_atomic(path, &out_bytes) {
-            rep.error = Some(format!(
-                "cannot write the fixed file: {e}; the original is unchanged"
-            ));
-            return rep;
+        match files::replace_file(path, &out_bytes) {
+            Ok(dir) => rep.wrote_in = Some(dir),
+            Err(e) => {
+                rep.error = Some(format!(
+                    "cannot write the fixed file: {e}; the original is unchanged"
+                ));
+                return rep;
+            }
         }
     }
     rep.diagnostics = outcome.remaining;
@@ -596,6 +602,14 @@ fn check(a: &CheckArgs) -> u8 {
         rep
     });
     progress.finish();
+    // Each fixed file is on disk; one flush per folder makes the renames last.
+    let folders: std::collections::BTreeSet<&Path> = reports
+        .iter()
+        .filter_map(|r| r.wrote_in.as_deref())
+        .collect();
+    for dir in folders {
+        files::sync_dir(dir);
+    }
 
     let baseline_dir = |file: &Path| {
         file.parent()
