@@ -133,9 +133,9 @@ fn finish_lint(
     out
 }
 
-/// The rules the fix loop runs on every pass: those that may propose a fix.
-/// The others only add findings, needed once the loop stops
-/// ([`lint_rest`]).
+/// The rules the fix loop runs on every pass: those that may propose a fix it
+/// applies (at `--fix`'s level, only rules with safe fixes). The others only
+/// add findings, needed once the loop stops ([`lint_rest`]).
 struct LintParts {
     fixing: Vec<&'static dyn Rule>,
     rest: Vec<&'static dyn Rule>,
@@ -144,10 +144,12 @@ struct LintParts {
 }
 
 impl LintParts {
-    fn new(rules: &[&'static dyn Rule]) -> Self {
-        let (fixing, rest) = rules
-            .iter()
-            .partition(|r| r.meta().fix != crate::rule::FixAvailability::None);
+    fn new(rules: &[&'static dyn Rule], level: Applicability) -> Self {
+        let (fixing, rest) = rules.iter().partition(|r| {
+            let meta = r.meta();
+            meta.fix != crate::rule::FixAvailability::None
+                && (meta.safe_fixes || level < Applicability::Safe)
+        });
         Self {
             fixing,
             rest,
@@ -569,7 +571,7 @@ pub fn fix_document_with(
     let mut last_lint: Option<Vec<Diagnostic>> = None;
     let mut here = state_hash(doc.source());
     let mut visits: HashMap<u64, Visit> = HashMap::new();
-    let parts = LintParts::new(rules);
+    let parts = LintParts::new(rules, level);
     visits.insert(here, Visit::new(fixed.clone()));
     for _ in 0..MAX_PASSES {
         let ctx = Context::new(&doc, profile);

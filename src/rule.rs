@@ -81,6 +81,10 @@ pub struct RuleMeta {
     pub docs: &'static str,
     /// Whether it fixes.
     pub fix: FixAvailability,
+    /// False when none of its fixes is ever safe (each is unsafe or display
+    /// only): `--fix` without `--unsafe-fixes` then needs the rule's findings
+    /// only once fixing is done, not on every pass.
+    pub safe_fixes: bool,
     /// On without `--select`.
     pub default_on: bool,
 }
@@ -271,6 +275,16 @@ pub trait Rule: Sync + Send {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>);
 }
 
+/// `declare_rule!`'s default for an optional flag: the flag when given, else true.
+#[doc(hidden)]
+#[must_use]
+pub const fn first_or_true(given: &[bool]) -> bool {
+    match given {
+        [flag, ..] => *flag,
+        [] => true,
+    }
+}
+
 /// Declare a rule struct and its [`RuleMeta`] from its doc comment.
 #[macro_export]
 macro_rules! declare_rule {
@@ -280,6 +294,7 @@ macro_rules! declare_rule {
             id: $id:literal,
             group: $group:ident,
             fix: $fix:ident,
+            $(safe_fixes: $safe:literal,)?
             default: $default:literal,
             summary: $summary:literal $(,)?
         }
@@ -295,6 +310,7 @@ macro_rules! declare_rule {
                 summary: $summary,
                 docs: concat!($($doc, "\n"),+),
                 fix: $crate::rule::FixAvailability::$fix,
+                safe_fixes: $crate::rule::first_or_true(&[$($safe)?]),
                 default_on: $default,
             };
         }

@@ -128,6 +128,46 @@ fn fixes_keep_invariants_on_every_article() {
 /// on the written bytes, which must change nothing (a second `tagmend check
 /// --fix` over the folder is a no-op), and the written bytes read back as the
 /// fixed text.
+/// `--fix` leaves rules declared `safe_fixes: false` out of its passes: none of
+/// them may offer a safe fix on any article.
+#[test]
+fn rules_without_safe_fixes_offer_none() {
+    let Some(files) = corpus() else { return };
+    let settings = all_rules_unsafe();
+    let rules = settings.rules().expect("rules");
+    let declared: Vec<&str> = rules
+        .iter()
+        .filter(|r| !r.meta().safe_fixes)
+        .map(|r| r.meta().id)
+        .collect();
+    assert!(
+        declared.len() > 5,
+        "only {declared:?} declare no safe fixes"
+    );
+    let (mut checked, mut failures) = (0, Vec::new());
+    for path in &files {
+        let bytes = std::fs::read(path).expect("read corpus page");
+        let Ok(source) = Source::from_bytes(bytes, None) else {
+            continue;
+        };
+        let doc = Document::parse(source).expect("corpus page within limits");
+        for d in tagmend::linter::lint_document(&doc, &rules) {
+            if !declared.contains(&d.rule) {
+                continue;
+            }
+            checked += 1;
+            if d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability() == Applicability::Safe)
+            {
+                failures.push(format!("{}: {} offers a safe fix", path.display(), d.rule));
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} findings of {declared:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn a_second_fix_over_the_written_bytes_changes_nothing() {
     let Some(files) = corpus() else { return };

@@ -332,6 +332,22 @@ fn run_case(case: &Case, failures: &mut Vec<String>) {
         }
     };
     let rendered = render(&source, &diags);
+    // A rule declared without safe fixes is left out of `--fix`'s passes.
+    let declared_unsafe = tagmend::rules::all()
+        .iter()
+        .any(|r| r.meta().id == case.rule && !r.meta().safe_fixes);
+    for d in &diags {
+        if declared_unsafe
+            && d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability() == Applicability::Safe)
+        {
+            failures.push(format!(
+                "{label}: `{}` offers a safe fix but declares `safe_fixes: false`",
+                d.rule
+            ));
+        }
+    }
     match case.kind {
         Kind::Invalid => {
             if diags.is_empty() {

@@ -48,6 +48,7 @@ declare_rule! {
         id: "block-in-phrasing",
         group: Structure,
         fix: Sometimes,
+        safe_fixes: false,
         default: true,
         summary: "Block element inside an element that holds phrasing content only",
     }

@@ -39,6 +39,7 @@ declare_rule! {
         id: "charset-mismatch",
         group: Content,
         fix: Always,
+        safe_fixes: false,
         default: true,
         summary: "Declared charset does not match the page's bytes",
     }

@@ -46,6 +46,7 @@ declare_rule! {
         id: "empty-element",
         group: Cleanup,
         fix: Always,
+        safe_fixes: false,
         default: true,
         summary: "Element with no content (`<p></p>`, `<p>&nbsp;</p>`, empty `<li>`)",
     }

@@ -32,6 +32,7 @@ declare_rule! {
         id: "event-handler-attribute",
         group: Security,
         fix: Always,
+        safe_fixes: false,
         default: true,
         summary: "Event handler attribute (`onclick`, `onerror`, …) runs script",
     }

@@ -38,6 +38,7 @@ declare_rule! {
         id: "foster-parented-content",
         group: Table,
         fix: Sometimes,
+        safe_fixes: false,
         default: true,
         summary: "Content inside a table outside any cell, moved out by the parser",
     }

@@ -32,6 +32,7 @@ declare_rule! {
         id: "inline-script",
         group: Security,
         fix: Always,
+        safe_fixes: false,
         default: false,
         summary: "Inline `<script>` in the body",
     }

@@ -30,6 +30,7 @@ declare_rule! {
         id: "inline-style",
         group: Cleanup,
         fix: Always,
+        safe_fixes: false,
         default: false,
         summary: "Inline `style` attribute",
     }

@@ -32,6 +32,7 @@ declare_rule! {
         id: "javascript-url",
         group: Security,
         fix: Always,
+        safe_fixes: false,
         default: true,
         summary: "`javascript:` URL in `href`, `src`, `action` or `formaction`",
     }

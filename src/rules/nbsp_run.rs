@@ -31,6 +31,7 @@ declare_rule! {
         id: "nbsp-run",
         group: Cleanup,
         fix: Always,
+        safe_fixes: false,
         default: true,
         summary: "Three or more `&nbsp;` in a row used as spacing",
     }

@@ -35,6 +35,7 @@ declare_rule! {
         id: "repeated-word",
         group: Content,
         fix: Always,
+        safe_fixes: false,
         default: true,
         summary: "Word repeated by mistake (`the the`)",
     }

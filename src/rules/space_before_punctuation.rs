@@ -37,6 +37,7 @@ declare_rule! {
         id: "space-before-punctuation",
         group: Content,
         fix: Always,
+        safe_fixes: false,
         default: true,
         summary: "Space before punctuation (`Deployment :`, `word ,`)",
     }

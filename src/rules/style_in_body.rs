@@ -46,6 +46,7 @@ declare_rule! {
         id: "style-in-body",
         group: Structure,
         fix: Sometimes,
+        safe_fixes: false,
         default: false,
         summary: "`<style>` in the body instead of the head",
     }

@@ -38,6 +38,7 @@ declare_rule! {
         id: "table-structure",
         group: Table,
         fix: Sometimes,
+        safe_fixes: false,
         default: true,
         summary: "Cells outside rows, table tags outside tables, ragged rows, empty tables",
     }

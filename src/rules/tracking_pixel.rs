@@ -35,6 +35,7 @@ declare_rule! {
         id: "tracking-pixel",
         group: Cleanup,
         fix: Always,
+        safe_fixes: false,
         default: true,
         summary: "Tracking pixel: 1×1, hidden or beacon `<img>`",
     }

@@ -38,6 +38,7 @@ declare_rule! {
         id: "unknown-element",
         group: Cleanup,
         fix: Always,
+        safe_fixes: false,
         default: true,
         summary: "Element HTML does not define (`<kas>`, `<teaser>`) and no custom element",
     }
