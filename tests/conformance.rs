@@ -439,6 +439,32 @@ fn held_text_parses_as_unheld() {
         "<p>a\r\n b &amp c\n d\0\n e</p>",
         "<div>\n <b>x<p>\n y\n z",
         "<style>\n a\n b</sty</style>",
+        // Raw text the parser takes whole up to its end tag, or leaves to the
+        // tokenizer.
+        "<script>a\nb</scriptx>c\n</script >d",
+        "<SCRIPT>a\n</Script\n>b",
+        "<style>a\nb</style/>c",
+        "<style>a\nb</STYLE\tx=1>c",
+        "<script>a<!--b</script>c-->d</script>e",
+        "<script>a<!-b</script>c",
+        "<script>a</script",
+        "<script>a\nb",
+        "<script></script>x",
+        "<script>a\0b\nc</script>",
+        "<script>a\r\nb</script>",
+        "<style>a\rb</style\r>",
+        "<svg><script>a\nb</script>c</svg>",
+        "<xmp>a<b>\nc</xmp>d",
+        "<iframe>a\n<p>b</iframe>",
+        "<noembed>a\nb</noembed>",
+        "<noframes>a\nb</noframes>",
+        "<noscript><p>a\nb</noscript>",
+        "<title>a\nb</title>",
+        "<textarea>\na\nb</textarea>",
+        "<table><script>a\nb</script><style>c\nd</style></table>",
+        "<head><style>a\nb</style></head><body><script>c\nd</script>",
+        "<plaintext>a\nb</plaintext>c",
+        "<script>é\n</scripté</script>",
     ]
     .into_iter()
     .enumerate()
