@@ -21,7 +21,7 @@ use html5ever::tokenizer::{
     Tag, TagKind, Token as HtmlToken, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
-use html5ever::{LocalName, TokenizerResult};
+use html5ever::{ns, Attribute, LocalName, QualName, TokenizerResult};
 
 use super::sink::ArenaSink;
 use super::{
@@ -485,20 +485,10 @@ impl TokenSink for Recorder<'_> {
     type Handle = NodeId;
 
     fn process_token(&self, token: HtmlToken, line_number: u64) -> TokenSinkResult<NodeId> {
-        if self.failure.borrow().is_some() {
-            return TokenSinkResult::Continue;
-        }
-        let token = match token {
-            HtmlToken::CharacterTokens(text) if self.hold_text.get() => {
-                self.hold(text, line_number);
-                return TokenSinkResult::Continue;
-            }
-            other => other,
-        };
-        self.flush_held_text();
-        let result = self.process_now(token, line_number, None);
-        if let TokenSinkResult::RawData(kind @ (RawKind::ScriptData | RawKind::Rawtext)) = result {
-            self.take_raw_text(kind, line_number);
+        let is_tag = matches!(token, HtmlToken::TagToken(_));
+        let result = self.take(token, line_number);
+        if is_tag && matches!(result, TokenSinkResult::Continue) {
+            self.read_plain_markup(line_number);
         }
         result
     }
@@ -525,6 +515,27 @@ impl TokenSink for Recorder<'_> {
 }
 
 impl Recorder<'_> {
+    /// A token, from the tokenizer or read by [`Recorder::read_plain_markup`]:
+    /// held back if it is text that may be, else handed to the tree builder.
+    fn take(&self, token: HtmlToken, line_number: u64) -> TokenSinkResult<NodeId> {
+        if self.failure.borrow().is_some() {
+            return TokenSinkResult::Continue;
+        }
+        let token = match token {
+            HtmlToken::CharacterTokens(text) if self.hold_text.get() => {
+                self.hold(text, line_number);
+                return TokenSinkResult::Continue;
+            }
+            other => other,
+        };
+        self.flush_held_text();
+        let result = self.process_now(token, line_number, None);
+        if let TokenSinkResult::RawData(kind @ (RawKind::ScriptData | RawKind::Rawtext)) = result {
+            self.take_raw_text(kind, line_number);
+        }
+        result
+    }
+
     /// Holds text piece `text` back: it goes to the tree builder with the pieces
     /// after it, as one token, when the next other token comes.
     fn hold(&self, text: StrTendril, line_number: u64) {
@@ -577,6 +588,145 @@ impl Recorder<'_> {
             .zip(u32::try_from(len).ok())
             .and_then(|(start, len)| self.fed.try_subtendril(start, len).ok())
             .unwrap_or_default()
+    }
+
+    /// Where the unread input starts, when the queue holds just the rest of the
+    /// fed tendril (nothing pushed back by the tokenizer).
+    fn unread_from(&self) -> Option<usize> {
+        let front = self.queue.peek_front_chunk_mut()?;
+        (front.is_shared_with(&self.fed)
+            && front.as_bytes().as_ptr_range().end == self.fed.as_bytes().as_ptr_range().end)
+            .then(|| self.total - front.len())
+    }
+
+    /// Takes `len` bytes off the front of the queue; false (nothing taken) if
+    /// it holds fewer.
+    fn pop_input(&self, len: usize) -> bool {
+        let Ok(len) = u32::try_from(len) else {
+            return false;
+        };
+        let Some(mut front) = self.queue.pop_front() else {
+            return false;
+        };
+        let taken = front.try_pop_front(len).is_ok();
+        if !front.is_empty() {
+            self.queue.push_front(front);
+        }
+        taken
+    }
+
+    /// The fed text from `at`, `len` bytes, as a tendril sharing its buffer.
+    fn fed_slice(&self, at: usize, len: usize) -> Option<StrTendril> {
+        let (Ok(at), Ok(len)) = (u32::try_from(at), u32::try_from(len)) else {
+            return None;
+        };
+        self.fed.try_subtendril(at, len).ok()
+    }
+
+    /// Reads plain markup itself, after a tag the tokenizer emitted (it is
+    /// then in the data state, with nothing to reconsume): tags with no parse
+    /// error, no reference and no raw text ([`plain_tag`]), and text with no
+    /// reference, NUL or `\r`, cut in the pieces the tokenizer's data state
+    /// cuts it in (a line break that starts a run on its own, then the rest
+    /// up to the next `<`). Each goes to [`Recorder::take`] as the tokenizer's
+    /// would; anything else stops it, and the tokenizer reads on from there.
+    ///
+    /// html5ever's tokenizer reads a tag a character at a time (each a queue
+    /// pop, each name and value character a push); a third of the corpus's
+    /// bytes are tags. `held_text_parses_as_unheld` checks that the record is
+    /// the same as the tokenizer's.
+    fn read_plain_markup(&self, line_number: u64) {
+        if !self.coalesce_text {
+            return;
+        }
+        loop {
+            if self.failure.borrow().is_some() {
+                return;
+            }
+            let Some(at) = self.unread_from() else {
+                return;
+            };
+            let rest = &self.text.as_bytes()[at..];
+            match rest.first() {
+                None => return,
+                Some(b'<') => {
+                    let Some((lexed, len)) = plain_tag(rest, self.limits.max_attributes) else {
+                        return;
+                    };
+                    let Some(tag) = self.make_tag(at, rest, &lexed) else {
+                        return;
+                    };
+                    if !self.pop_input(len) {
+                        return;
+                    }
+                    let result = self.take(HtmlToken::TagToken(tag), line_number);
+                    // `plain_tag` leaves out every tag that makes the tree
+                    // builder switch the tokenizer's state.
+                    debug_assert!(matches!(
+                        result,
+                        TokenSinkResult::Continue | TokenSinkResult::EncodingIndicator(_)
+                    ));
+                }
+                Some(_) => {
+                    if !TEXT_IN_RUNS {
+                        return;
+                    }
+                    let Some(len) = memchr::memchr(b'<', rest) else {
+                        return;
+                    };
+                    let run = &rest[..len];
+                    if memchr::memchr3(b'&', b'\0', b'\r', run).is_some() {
+                        return;
+                    }
+                    let mut off = 0;
+                    while off < len {
+                        let piece = if run[off] == b'\n' { 1 } else { len - off };
+                        let Some(text) = self.fed_slice(at + off, piece) else {
+                            return;
+                        };
+                        if !self.pop_input(piece) {
+                            return;
+                        }
+                        let result = self.take(HtmlToken::CharacterTokens(text), line_number);
+                        debug_assert!(matches!(result, TokenSinkResult::Continue));
+                        off += piece;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The tag token `plain_tag` lexed at `at` (`rest` is the text from there).
+    fn make_tag(&self, at: usize, rest: &[u8], lexed: &PlainTag) -> Option<Tag> {
+        let lower = |r: (usize, usize)| -> LocalName {
+            let name = &rest[r.0..r.1];
+            match std::str::from_utf8(name) {
+                Ok(s) if !name.iter().any(u8::is_ascii_uppercase) => LocalName::from(s),
+                Ok(s) => LocalName::from(s.to_ascii_lowercase()),
+                Err(_) => LocalName::default(),
+            }
+        };
+        let mut attrs = Vec::with_capacity(lexed.attrs.len());
+        for a in &lexed.attrs {
+            attrs.push(Attribute {
+                name: QualName::new(None, ns!(), lower(a.name)),
+                value: match a.value {
+                    Some((from, to)) => self.fed_slice(at + from, to - from)?,
+                    None => StrTendril::new(),
+                },
+            });
+        }
+        Some(Tag {
+            kind: if lexed.end {
+                TagKind::EndTag
+            } else {
+                TagKind::StartTag
+            },
+            name: lower(lexed.name),
+            self_closing: lexed.self_closing,
+            attrs,
+            had_duplicate_attributes: false,
+        })
     }
 
     /// After a start tag that switched the tokenizer to script data or raw text
@@ -976,6 +1126,173 @@ impl Recorder<'_> {
     }
 }
 
+/// Whether html5ever's data state reads text in runs up to the next `<`, `&`,
+/// NUL or `\r` (its SIMD path), a line break at a run's start on its own: the
+/// pieces [`Recorder::read_plain_markup`] cuts. Elsewhere it stops at every
+/// line break, and the recorder leaves text to it.
+const TEXT_IN_RUNS: bool = cfg!(any(
+    target_arch = "x86",
+    target_arch = "x86_64",
+    target_arch = "aarch64"
+));
+
+/// A tag [`plain_tag`] lexed: byte ranges within the text it was given.
+struct PlainTag {
+    end: bool,
+    name: (usize, usize),
+    self_closing: bool,
+    attrs: Vec<PlainAttr>,
+}
+
+struct PlainAttr {
+    name: (usize, usize),
+    /// The value between its quotes or unquoted; none for a bare name.
+    value: Option<(usize, usize)>,
+}
+
+/// Tag names [`plain_tag`] leaves to the tokenizer: their start tags switch it
+/// to raw text, RCDATA, script data or plaintext (`</script>` pauses it).
+const STATE_SWITCHING: &[&str] = &[
+    "script",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "textarea",
+    "title",
+    "plaintext",
+];
+
+/// The tag at the start of `b` (a `<`) and its length in bytes, when html5ever's
+/// tokenizer reads it with no parse error and the same way every time: a name
+/// of ASCII letters, digits, `-`, `_`, `:` and `.` (not one that switches the
+/// tokenizer's state, [`STATE_SWITCHING`]); for a start tag, attributes
+/// with ASCII names, separated by whitespace, each bare, or with a value quoted
+/// or unquoted with no `&` (a reference), NUL or `\r` (normalized) in it, no
+/// name twice, at most `max_attributes`; `/>` or `>`. An end tag has no
+/// attributes and no `/`. Whitespace is tab, line feed, form feed or space.
+/// `None` for anything else: the tokenizer reads it.
+fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
+    let ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b' ');
+    let tag_name_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.');
+    let attr_name_byte = |c: u8| {
+        c.is_ascii()
+            && !ws(c)
+            && !matches!(c, b'/' | b'>' | b'=' | b'"' | b'\'' | b'<' | b'\0' | b'\r')
+            && !c.is_ascii_control()
+    };
+    let skip_ws = |mut i: usize| {
+        while b.get(i).copied().is_some_and(ws) {
+            i += 1;
+        }
+        i
+    };
+    let end = b.get(1) == Some(&b'/');
+    let mut i = if end { 2 } else { 1 };
+    if !b.get(i)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let name_from = i;
+    while b.get(i).copied().is_some_and(tag_name_byte) {
+        i += 1;
+    }
+    let name = (name_from, i);
+    let lowered = std::str::from_utf8(&b[name.0..name.1])
+        .ok()?
+        .to_ascii_lowercase();
+    if (!end && STATE_SWITCHING.contains(&lowered.as_str())) || (end && lowered == "script") {
+        return None;
+    }
+    let mut tag = PlainTag {
+        end,
+        name,
+        self_closing: false,
+        attrs: Vec::new(),
+    };
+    loop {
+        // After the name, a value or a bare attribute name.
+        match *b.get(i)? {
+            b'>' => return Some((tag, i + 1)),
+            b'/' if !end && b.get(i + 1) == Some(&b'>') => {
+                tag.self_closing = true;
+                return Some((tag, i + 2));
+            }
+            c if ws(c) => {}
+            _ => return None,
+        }
+        i = skip_ws(i);
+        match *b.get(i)? {
+            b'>' => return Some((tag, i + 1)),
+            b'/' if !end && b.get(i + 1) == Some(&b'>') => {
+                tag.self_closing = true;
+                return Some((tag, i + 2));
+            }
+            c if !end && attr_name_byte(c) => {}
+            _ => return None,
+        }
+        // An attribute.
+        let from = i;
+        while b.get(i).copied().is_some_and(attr_name_byte) {
+            i += 1;
+        }
+        let attr_name = (from, i);
+        let lowered = b[from..i].to_ascii_lowercase();
+        if tag.attrs.len() >= max_attributes
+            || tag
+                .attrs
+                .iter()
+                .any(|a| b[a.name.0..a.name.1].eq_ignore_ascii_case(&lowered))
+        {
+            return None;
+        }
+        let after = skip_ws(i);
+        if b.get(after) != Some(&b'=') {
+            // A bare name: the next attribute, `/>` or `>` follows (after
+            // whitespace, which the loop's head requires).
+            tag.attrs.push(PlainAttr {
+                name: attr_name,
+                value: None,
+            });
+            match *b.get(i)? {
+                c if ws(c) || c == b'>' || c == b'/' => continue,
+                _ => return None,
+            }
+        }
+        i = skip_ws(after + 1);
+        let value = match *b.get(i)? {
+            q @ (b'"' | b'\'') => {
+                let len = memchr::memchr(q, &b[i + 1..])?;
+                let v = (i + 1, i + 1 + len);
+                if memchr::memchr3(b'&', b'\0', b'\r', &b[v.0..v.1]).is_some() {
+                    return None;
+                }
+                i = v.1 + 1;
+                v
+            }
+            b'>' => return None,
+            _ => {
+                let v0 = i;
+                while let Some(&c) = b.get(i) {
+                    if ws(c) || c == b'>' {
+                        break;
+                    }
+                    if matches!(c, b'"' | b'\'' | b'<' | b'=' | b'`' | b'&' | b'\0' | b'\r') {
+                        return None;
+                    }
+                    i += 1;
+                }
+                (v0, i)
+            }
+        };
+        tag.attrs.push(PlainAttr {
+            name: attr_name,
+            value: Some(value),
+        });
+    }
+}
+
 /// Where raw text `rest` (the text after a `<script>`, `<style>`, …) ends: the
 /// first `</` followed by `name` in any case and a tab, line break, form feed,
 /// space, `/` or `>` ([`Recorder::take_raw_text`]). `None` when it runs to the
@@ -1117,7 +1434,11 @@ fn parse_with(
     let tok = Tokenizer::new(recorder, TokenizerOpts::default());
     // `Script` and `EncodingIndicator` results only pause the tokenizer; tagmend
     // has already decided the encoding, so it carries on until the input is done.
-    while !matches!(tok.feed(&queue), TokenizerResult::Done) {}
+    // After `</script>` (which pauses it) the tokenizer is in the data state
+    // with nothing to reconsume, as after any tag: read on from there.
+    while !matches!(tok.feed(&queue), TokenizerResult::Done) {
+        tok.sink.read_plain_markup(0);
+    }
     if let Some(f) = tok.sink.failure.borrow_mut().take() {
         return Err(f);
     }
