@@ -1199,10 +1199,13 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
         i += 1;
     }
     let name = (name_from, i);
-    let lowered = std::str::from_utf8(&b[name.0..name.1])
-        .ok()?
-        .to_ascii_lowercase();
-    if (!end && STATE_SWITCHING.contains(&lowered.as_str())) || (end && lowered == "script") {
+    let written = &b[name.0..name.1];
+    if (!end
+        && STATE_SWITCHING
+            .iter()
+            .any(|s| written.eq_ignore_ascii_case(s.as_bytes())))
+        || (end && written.eq_ignore_ascii_case(b"script"))
+    {
         return None;
     }
     let mut tag = PlainTag {
@@ -1238,12 +1241,11 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
             i += 1;
         }
         let attr_name = (from, i);
-        let lowered = b[from..i].to_ascii_lowercase();
         if tag.attrs.len() >= max_attributes
             || tag
                 .attrs
                 .iter()
-                .any(|a| b[a.name.0..a.name.1].eq_ignore_ascii_case(&lowered))
+                .any(|a| b[a.name.0..a.name.1].eq_ignore_ascii_case(&b[from..i]))
         {
             return None;
         }
