@@ -91,6 +91,21 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
+    /// The parser reads plain tags and text itself and takes raw text whole
+    /// (`Document::parse`): the record must be the tokenizer's, every node,
+    /// token and parse error.
+    #[test]
+    fn tag_soup_parses_as_the_tokenizer_reads_it(page in soup()) {
+        let source = tagmend::Source::from_text(&page);
+        match (
+            tagmend::Document::parse(source.clone()),
+            tagmend::Document::parse_without_held_text(source),
+        ) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a.debug_parse_record(), b.debug_parse_record()),
+            (a, b) => prop_assert_eq!(a.is_ok(), b.is_ok()),
+        }
+    }
+
     #[test]
     fn tag_soup_keeps_the_fix_invariants(page in soup()) {
         verdict(common::invariants::check_text(&page), "text")?;
