@@ -401,9 +401,10 @@ impl Document {
         parse::parse_verifying_stack(source, &Limits::default())
     }
 
-    /// Parses `source` handing every text piece html5ever emits to its tree
-    /// builder as it comes, where [`Document::parse`] holds runs of them back
-    /// to hand over as one (tests compare the two).
+    /// Parses `source` with html5ever's tokenizer reading all of it and every
+    /// text piece it emits handed to the tree builder as it comes, where
+    /// [`Document::parse`] reads plain tags, text and raw text itself and
+    /// hands runs of text over as one token (tests compare the two).
     ///
     /// # Errors
     /// A page over one of the default limits is refused.

@@ -217,7 +217,11 @@ struct Recorder<'t> {
     /// Seen `</body>`, `</html>` or `<frameset>`: text that is only whitespace
     /// no longer tells that the insertion mode is one that just inserts text.
     after_body: Cell<bool>,
-    /// False to hand every text piece to the tree builder as it comes (tests).
+    /// False (tests, to compare): html5ever's tokenizer reads the whole page
+    /// and every text piece it emits goes to the tree builder as it comes; no
+    /// text is held back ([`Recorder::hold`]), no raw text taken whole
+    /// ([`Recorder::take_raw_text`]), no markup read by the recorder
+    /// ([`Recorder::read_plain_markup`]).
     coalesce_text: bool,
 }
 
@@ -698,18 +702,19 @@ impl Recorder<'_> {
 
     /// The tag token `plain_tag` lexed at `at` (`rest` is the text from there).
     fn make_tag(&self, at: usize, rest: &[u8], lexed: &PlainTag) -> Option<Tag> {
-        let lower = |r: (usize, usize)| -> LocalName {
-            let name = &rest[r.0..r.1];
-            match std::str::from_utf8(name) {
-                Ok(s) if !name.iter().any(u8::is_ascii_uppercase) => LocalName::from(s),
-                Ok(s) => LocalName::from(s.to_ascii_lowercase()),
-                Err(_) => LocalName::default(),
-            }
+        // Names are ASCII ([`plain_tag`]); lowercased as the tokenizer does.
+        let lower = |r: (usize, usize)| -> Option<LocalName> {
+            let name = std::str::from_utf8(&rest[r.0..r.1]).ok()?;
+            Some(if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                LocalName::from(name.to_ascii_lowercase())
+            } else {
+                LocalName::from(name)
+            })
         };
         let mut attrs = Vec::with_capacity(lexed.attrs.len());
         for a in &lexed.attrs {
             attrs.push(Attribute {
-                name: QualName::new(None, ns!(), lower(a.name)),
+                name: QualName::new(None, ns!(), lower(a.name)?),
                 value: match a.value {
                     Some((from, to)) => self.fed_slice(at + from, to - from)?,
                     None => StrTendril::new(),
@@ -722,7 +727,7 @@ impl Recorder<'_> {
             } else {
                 TagKind::StartTag
             },
-            name: lower(lexed.name),
+            name: lower(lexed.name)?,
             self_closing: lexed.self_closing,
             attrs,
             had_duplicate_attributes: false,
@@ -752,16 +757,8 @@ impl Recorder<'_> {
             Some(tag) if tag.kind == TokenKind::StartTag => tag.name.clone(),
             _ => return,
         };
-        let start = {
-            let Some(front) = self.queue.peek_front_chunk_mut() else {
-                return;
-            };
-            if !(front.is_shared_with(&self.fed)
-                && front.as_bytes().as_ptr_range().end == self.fed.as_bytes().as_ptr_range().end)
-            {
-                return;
-            }
-            self.total - front.len()
+        let Some(start) = self.unread_from() else {
+            return;
         };
         let rest = &self.text.as_bytes()[start..];
         let Some(len) = raw_text_end(rest, name.as_bytes()) else {
@@ -774,20 +771,10 @@ impl Recorder<'_> {
         {
             return;
         }
-        let (Ok(at), Ok(len32)) = (u32::try_from(start), u32::try_from(len)) else {
+        let Some(text) = self.fed_slice(start, len) else {
             return;
         };
-        let Ok(text) = self.fed.try_subtendril(at, len32) else {
-            return;
-        };
-        let Some(mut front) = self.queue.pop_front() else {
-            return;
-        };
-        let taken = front.try_pop_front(len32).is_ok();
-        if !front.is_empty() {
-            self.queue.push_front(front);
-        }
-        if !taken {
+        if !self.pop_input(len) {
             return;
         }
         let result = self.process_now(HtmlToken::CharacterTokens(text), line_number, None);
@@ -1372,8 +1359,9 @@ pub(crate) fn parse_verifying_stack(
     parse_with(source, limits, true, true)
 }
 
-/// [`parse`], handing html5ever's every text piece to the tree builder as it
-/// comes, none held back (tests: holding back must not change the result).
+/// [`parse`] with html5ever's tokenizer reading the whole page and every text
+/// piece it emits handed to the tree builder as it comes (tests: what the
+/// recorder reads itself or holds back must not change the result).
 pub(crate) fn parse_without_held_text(
     source: Source,
     limits: &Limits,
