@@ -671,15 +671,55 @@ impl Recorder<'_> {
                         TokenSinkResult::Continue | TokenSinkResult::EncodingIndicator(_)
                     ));
                 }
+                Some(b'&') => {
+                    // A reference read with no parse error: its characters,
+                    // each a piece, as the tokenizer emits them.
+                    let Some((len, chars, named)) = plain_char_ref(rest) else {
+                        return;
+                    };
+                    if !self.pop_input(len) {
+                        return;
+                    }
+                    for c in chars.into_iter().flatten() {
+                        let result = self.take(
+                            HtmlToken::CharacterTokens(StrTendril::from_char(c)),
+                            line_number,
+                        );
+                        debug_assert!(matches!(result, TokenSinkResult::Continue));
+                    }
+                    // Matching a name, the tokenizer reads one character past
+                    // the `;` and puts it back on the queue on its own: the data
+                    // state then reads it as a piece of its own.
+                    let next = self.text.get(at + len..).and_then(|s| s.chars().next());
+                    if let (true, Some(c)) = (named, next) {
+                        if matches!(c, '<' | '&') {
+                            continue;
+                        }
+                        if matches!(c, '\r' | '\0') {
+                            return;
+                        }
+                        let Some(text) = self.fed_slice(at + len, c.len_utf8()) else {
+                            return;
+                        };
+                        if !self.pop_input(c.len_utf8()) {
+                            return;
+                        }
+                        let result = self.take(HtmlToken::CharacterTokens(text), line_number);
+                        debug_assert!(matches!(result, TokenSinkResult::Continue));
+                    }
+                }
                 Some(_) => {
                     if !TEXT_IN_RUNS {
                         return;
                     }
-                    let Some(len) = memchr::memchr(b'<', rest) else {
+                    // The run the data state reads in one go: up to the next
+                    // `<` or `&`, which the loop reads next; at a NUL or `\r`
+                    // (or the end of the page) the tokenizer reads on.
+                    let Some(len) = memchr::memchr2(b'<', b'&', rest) else {
                         return;
                     };
                     let run = &rest[..len];
-                    if memchr::memchr3(b'&', b'\0', b'\r', run).is_some() {
+                    if memchr::memchr2(b'\0', b'\r', run).is_some() {
                         return;
                     }
                     let mut off = 0;
@@ -1122,6 +1162,59 @@ const TEXT_IN_RUNS: bool = cfg!(any(
     target_arch = "x86_64",
     target_arch = "aarch64"
 ));
+
+/// The character reference at the start of `b` (a `&`) when html5ever's
+/// tokenizer reads it with no parse error: a name its table knows followed
+/// by `;`, or a decimal or hex number followed by `;` naming a character that
+/// is no control, surrogate or noncharacter. Its length, its one or two
+/// characters, and whether it is named.
+fn plain_char_ref(b: &[u8]) -> Option<(usize, [Option<char>; 2], bool)> {
+    if b.get(1) == Some(&b'#') {
+        let hex = matches!(b.get(2), Some(b'x' | b'X'));
+        let from = if hex { 3 } else { 2 };
+        let digits = b[from..]
+            .iter()
+            .take(8)
+            .take_while(|c| {
+                if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+            .count();
+        if digits == 0 || digits > 7 || b.get(from + digits) != Some(&b';') {
+            return None;
+        }
+        let value = u32::from_str_radix(
+            std::str::from_utf8(&b[from..from + digits]).ok()?,
+            if hex { 16 } else { 10 },
+        )
+        .ok()?;
+        let plain = matches!(value, 0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfdcf | 0xfdf0..=0x10_ffff)
+            && value & 0xfffe != 0xfffe;
+        if !plain {
+            return None;
+        }
+        return Some((from + digits + 1, [char::from_u32(value), None], false));
+    }
+    let name_len = b[1..]
+        .iter()
+        .take(32)
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    if name_len == 0 || b.get(1 + name_len) != Some(&b';') {
+        return None;
+    }
+    let name = std::str::from_utf8(&b[1..name_len + 2]).ok()?;
+    let &(a, c) = markup5ever::data::NAMED_ENTITIES.get(name)?;
+    let first = char::from_u32(a).filter(|_| a != 0)?;
+    Some((
+        name_len + 2,
+        [Some(first), char::from_u32(c).filter(|_| c != 0)],
+        true,
+    ))
+}
 
 /// A tag [`plain_tag`] lexed: byte ranges within the text it was given.
 struct PlainTag {
