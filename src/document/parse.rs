@@ -619,6 +619,22 @@ impl Recorder<'_> {
         taken
     }
 
+    /// Takes the `len` bytes of unread input at `at` off the queue and hands
+    /// them to [`Recorder::take`] as a text piece, as the source wrote them;
+    /// false when they could not be taken.
+    fn take_input_as_text(&self, at: usize, len: usize, line_number: u64) -> bool {
+        let Some(text) = self.fed_slice(at, len) else {
+            return false;
+        };
+        if !self.pop_input(len) {
+            return false;
+        }
+        let result = self.take(HtmlToken::CharacterTokens(text), line_number);
+        // Text never asks anything of the tokenizer (only tags do).
+        debug_assert!(matches!(result, TokenSinkResult::Continue));
+        true
+    }
+
     /// The fed text from `at`, `len` bytes, as a tendril sharing its buffer.
     fn fed_slice(&self, at: usize, len: usize) -> Option<StrTendril> {
         let (Ok(at), Ok(len)) = (u32::try_from(at), u32::try_from(len)) else {
@@ -698,14 +714,9 @@ impl Recorder<'_> {
                         if matches!(c, '\r' | '\0') {
                             return;
                         }
-                        let Some(text) = self.fed_slice(at + len, c.len_utf8()) else {
-                            return;
-                        };
-                        if !self.pop_input(c.len_utf8()) {
+                        if !self.take_input_as_text(at + len, c.len_utf8(), line_number) {
                             return;
                         }
-                        let result = self.take(HtmlToken::CharacterTokens(text), line_number);
-                        debug_assert!(matches!(result, TokenSinkResult::Continue));
                     }
                 }
                 Some(_) => {
@@ -725,14 +736,9 @@ impl Recorder<'_> {
                     let mut off = 0;
                     while off < len {
                         let piece = if run[off] == b'\n' { 1 } else { len - off };
-                        let Some(text) = self.fed_slice(at + off, piece) else {
-                            return;
-                        };
-                        if !self.pop_input(piece) {
+                        if !self.take_input_as_text(at + off, piece, line_number) {
                             return;
                         }
-                        let result = self.take(HtmlToken::CharacterTokens(text), line_number);
-                        debug_assert!(matches!(result, TokenSinkResult::Continue));
                         off += piece;
                     }
                 }
@@ -811,14 +817,7 @@ impl Recorder<'_> {
         {
             return;
         }
-        let Some(text) = self.fed_slice(start, len) else {
-            return;
-        };
-        if !self.pop_input(len) {
-            return;
-        }
-        let result = self.process_now(HtmlToken::CharacterTokens(text), line_number, None);
-        debug_assert!(matches!(result, TokenSinkResult::Continue));
+        self.take_input_as_text(start, len, line_number);
     }
 
     fn flush_held_text(&self) {
@@ -1170,33 +1169,11 @@ const TEXT_IN_RUNS: bool = cfg!(any(
 /// characters, and whether it is named.
 fn plain_char_ref(b: &[u8]) -> Option<(usize, [Option<char>; 2], bool)> {
     if b.get(1) == Some(&b'#') {
-        let hex = matches!(b.get(2), Some(b'x' | b'X'));
-        let from = if hex { 3 } else { 2 };
-        let digits = b[from..]
-            .iter()
-            .take(8)
-            .take_while(|c| {
-                if hex {
-                    c.is_ascii_hexdigit()
-                } else {
-                    c.is_ascii_digit()
-                }
-            })
-            .count();
-        if digits == 0 || digits > 7 || b.get(from + digits) != Some(&b';') {
-            return None;
-        }
-        let value = u32::from_str_radix(
-            std::str::from_utf8(&b[from..from + digits]).ok()?,
-            if hex { 16 } else { 10 },
-        )
-        .ok()?;
-        let plain = matches!(value, 0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfdcf | 0xfdf0..=0x10_ffff)
+        let (digits_end, value) = crate::rules::prose::numeric_ref(b)?;
+        let plain = b.get(digits_end) == Some(&b';')
+            && matches!(value, 0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfdcf | 0xfdf0..=0x10_ffff)
             && value & 0xfffe != 0xfffe;
-        if !plain {
-            return None;
-        }
-        return Some((from + digits + 1, [char::from_u32(value), None], false));
+        return plain.then(|| (digits_end + 1, [char::from_u32(value), None], false));
     }
     let name_len = b[1..]
         .iter()
@@ -1295,16 +1272,9 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
         attrs: Vec::new(),
     };
     loop {
-        // After the name, a value or a bare attribute name.
-        match *b.get(i)? {
-            b'>' => return Some((tag, i + 1)),
-            b'/' if !end && b.get(i + 1) == Some(&b'>') => {
-                tag.self_closing = true;
-                return Some((tag, i + 2));
-            }
-            c if ws(c) => {}
-            _ => return None,
-        }
+        // After the name, a value or a bare attribute name: `>`, `/>`, or
+        // whitespace and then an attribute (or `>`, `/>`).
+        let before = i;
         i = skip_ws(i);
         match *b.get(i)? {
             b'>' => return Some((tag, i + 1)),
@@ -1312,7 +1282,7 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
                 tag.self_closing = true;
                 return Some((tag, i + 2));
             }
-            c if !end && attr_name_byte(c) => {}
+            c if !end && i > before && attr_name_byte(c) => {}
             _ => return None,
         }
         // An attribute.
