@@ -472,6 +472,16 @@ fn held_text_parses_as_unheld() {
         "<p a=b c>x<p a= \"b\">y<p a ='b'>z",
         "<p A=1 a=2>x</p><p a b a>y",
         "<p a=\"&amp;\">x<p a=b&c>y<p a=b\"c>z<p a=\"x\ny\">w<p a=\"x\r\ny\">v",
+        // References in attribute values, decoded or left as written (each
+        // value in a tag of its own, after the first tag, which the tokenizer
+        // reads).
+        "<b><a href=\"?a=1&amp;b=2\"><a href=\"&copy=3\"><a href=\"&notit;\"><a href=\"&not;x\"><a href=\"&amp\">",
+        "<b><a href='&#x26;&#38;'><a href='&#0;'><a href=?a=1&b=2&amp;c&lt;d><a title=&amp>",
+        "<b><a title=&notin;><a title=&notin><a title=\"&unknown;\"><a title=\"&unknown=1\"><a title=\"&xyz &x\u{e9} & &#\">",
+        "<b><a title=\"&#x;\"><a title=\"&#65\"><a title=\"&AMP;&Amp;\"><a title=\"&ampx\"><a title=\"&lt&gt;\"><a title=&nbsp&nbsp;>",
+        "<b><a title=\"&NotNestedGreaterGreater;&acE;&fjlig;\"><a title=\"&zwnj\"><a title='&amp'x=1><a b=\"&amp\"c=\"&lt=\">",
+        "<b><img alt=\"a&\" src=&><p a=\"&#128;\"><p a=\"&#x80;\"><p a='&#xD800;'><p a='&#x110000;'><p a='&#99999999999;'>",
+        "<b><p a=\"&#x1F600;&#x10FFFF;\"><p a=&amp;&lt;><p a=&#65;><p a=&nbsp;x><p a=&fjlig;>",
         "<P CLASS=X Id='y'>x</P >",
         "<br/><br /><br/ ><p/>x</p/></p a></p\n>",
         "<p\x0cclass=a>x<a href=x/>y</a><p a=>z<p =a>w<p 'a'>v",

@@ -762,6 +762,9 @@ impl Recorder<'_> {
             attrs.push(Attribute {
                 name: QualName::new(None, ns!(), lower(a.name)?),
                 value: match a.value {
+                    Some((from, to)) if a.refs => {
+                        StrTendril::from(decode_attr_value(&rest[from..to])?)
+                    }
                     Some((from, to)) => self.fed_slice(at + from, to - from)?,
                     None => StrTendril::new(),
                 },
@@ -1205,6 +1208,108 @@ struct PlainAttr {
     name: (usize, usize),
     /// The value between its quotes or unquoted; none for a bare name.
     value: Option<(usize, usize)>,
+    /// The value holds a `&` ([`attr_char_ref`] reads each).
+    refs: bool,
+}
+
+/// What html5ever's tokenizer makes of a `&` in an attribute value when it
+/// reads it with no parse error ([`attr_char_ref`]).
+enum AttrRef {
+    /// The `&` stays as written (and so do the characters after it).
+    Literal,
+    /// A reference of this many bytes, decoded to one or two characters.
+    Decoded(usize, [Option<char>; 2]),
+}
+
+/// The `&` at the start of `b`, in an attribute value, when html5ever's
+/// tokenizer reads it with no parse error ([`AttrRef`]); `None` when it reports
+/// one, or when it needs more than `b` holds to decide (the tokenizer reads it).
+///
+/// As the tokenizer does (WHATWG 13.2.5.72-73): after `&`, a `#` starts a
+/// number (plain as in text: [`plain_char_ref`]); anything but an ASCII letter
+/// or digit leaves the `&` as it is. Otherwise the name is the longest one the
+/// entity table knows that the input starts with, read while what is read is a
+/// prefix of some name. A name ending in `;` is decoded. A name without its `;`
+/// (`&amp`, `&copy`) followed by `=` or a letter or digit stays as written
+/// (`?a=1&copy=2`); followed by anything else it is decoded with an error. No
+/// name: the `&` and the letters and digits after it stay as written, with an
+/// error when a `;` follows them.
+fn attr_char_ref(b: &[u8]) -> Option<AttrRef> {
+    match *b.get(1)? {
+        b'#' => match plain_char_ref(b)? {
+            (len, chars, false) => Some(AttrRef::Decoded(len, chars)),
+            (_, _, true) => None,
+        },
+        c if c.is_ascii_alphanumeric() => {
+            let run = b[1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+            let after = *b.get(1 + run)?;
+            // What the tokenizer may read: the run and the byte after it (a
+            // name's `;`, or where the read ends).
+            let read = &b[1..run + 2];
+            let mut longest = None;
+            for k in 1..=read.len().min(40) {
+                // A byte that is not ASCII is in no name (and ends the read).
+                let Ok(name) = std::str::from_utf8(&read[..k]) else {
+                    break;
+                };
+                match markup5ever::data::NAMED_ENTITIES.get(name) {
+                    Some(&(0, _)) => {}
+                    Some(&(a, c)) => longest = Some((k, a, c)),
+                    None => break,
+                }
+            }
+            match longest {
+                None if after == b';' => None,
+                None => Some(AttrRef::Literal),
+                Some((k, a, c)) if read[k - 1] == b';' => Some(AttrRef::Decoded(
+                    k + 1,
+                    [char::from_u32(a), char::from_u32(c).filter(|_| c != 0)],
+                )),
+                Some((k, ..)) => {
+                    (read[k] == b'=' || read[k].is_ascii_alphanumeric()).then_some(AttrRef::Literal)
+                }
+            }
+        }
+        _ => Some(AttrRef::Literal),
+    }
+}
+
+/// Whether every `&` in attribute value `v` reads with no parse error.
+fn plain_attr_refs(v: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'&', &v[i..]) {
+        match attr_char_ref(&v[i + p..]) {
+            Some(AttrRef::Literal) => i += p + 1,
+            Some(AttrRef::Decoded(len, _)) => i += p + len,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Attribute value `v` as the tokenizer gives it, its references decoded
+/// (each one [`plain_attr_refs`] accepted).
+fn decode_attr_value(v: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(v.len());
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'&', &v[i..]) {
+        out.push_str(std::str::from_utf8(&v[i..i + p]).ok()?);
+        match attr_char_ref(&v[i + p..])? {
+            AttrRef::Literal => {
+                out.push('&');
+                i += p + 1;
+            }
+            AttrRef::Decoded(len, chars) => {
+                out.extend(chars.into_iter().flatten());
+                i += p + len;
+            }
+        }
+    }
+    out.push_str(std::str::from_utf8(&v[i..]).ok()?);
+    Some(out)
 }
 
 /// Tag names [`plain_tag`] leaves to the tokenizer: their start tags switch it
@@ -1227,8 +1332,8 @@ const STATE_SWITCHING: &[&str] = &[
 /// of ASCII letters, digits, `-`, `_`, `:` and `.` (not one that switches the
 /// tokenizer's state, [`STATE_SWITCHING`]); for a start tag, attributes
 /// with ASCII names, separated by whitespace, each bare, or with a value quoted
-/// or unquoted with no `&` (a reference), NUL or `\r` (normalized) in it, no
-/// name twice, at most `max_attributes`; `/>` or `>`. An end tag has no
+/// or unquoted with no NUL or `\r` (normalized) in it and each `&` read with
+/// no error ([`attr_char_ref`]), no name twice, at most `max_attributes`; `/>` or `>`. An end tag has no
 /// attributes and no `/`. Whitespace is tab, line feed, form feed or space.
 /// `None` for anything else: the tokenizer reads it.
 fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
@@ -1306,6 +1411,7 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
             tag.attrs.push(PlainAttr {
                 name: attr_name,
                 value: None,
+                refs: false,
             });
             match *b.get(i)? {
                 c if ws(c) || c == b'>' || c == b'/' => continue,
@@ -1313,11 +1419,17 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
             }
         }
         i = skip_ws(after + 1);
+        let mut refs = false;
         let value = match *b.get(i)? {
             q @ (b'"' | b'\'') => {
                 let len = memchr::memchr(q, &b[i + 1..])?;
                 let v = (i + 1, i + 1 + len);
-                if memchr::memchr3(b'&', b'\0', b'\r', &b[v.0..v.1]).is_some() {
+                let value = &b[v.0..v.1];
+                if memchr::memchr2(b'\0', b'\r', value).is_some() {
+                    return None;
+                }
+                refs = memchr::memchr(b'&', value).is_some();
+                if refs && !plain_attr_refs(value) {
                     return None;
                 }
                 i = v.1 + 1;
@@ -1330,8 +1442,16 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
                     if ws(c) || c == b'>' {
                         break;
                     }
-                    if matches!(c, b'"' | b'\'' | b'<' | b'=' | b'`' | b'&' | b'\0' | b'\r') {
+                    if matches!(c, b'"' | b'\'' | b'<' | b'=' | b'`' | b'\0' | b'\r') {
                         return None;
+                    }
+                    if c == b'&' {
+                        refs = true;
+                        match attr_char_ref(&b[i..])? {
+                            AttrRef::Literal => i += 1,
+                            AttrRef::Decoded(len, _) => i += len,
+                        }
+                        continue;
                     }
                     i += 1;
                 }
@@ -1341,6 +1461,7 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
         tag.attrs.push(PlainAttr {
             name: attr_name,
             value: Some(value),
+            refs,
         });
     }
 }
