@@ -511,12 +511,46 @@ fn held_text_parses_as_unheld() {
         "<p>a<!-- c -->b<!DOCTYPE x>c<?pi?>d</p>",
         "<p>a<\u{e9}>b</p>",
         "<p>a</ p>b</>c",
+        // Comments the parser reads itself, or leaves to the tokenizer (each
+        // after a tag the tokenizer reads).
+        "<b><!-- a --><!----><!-- <b> < ! <! <!- x -->y<!--a-->\n<!---->",
+        "<b><!-->x<b><!--->y<b><!-- a --->z<b><!-- a --!>w<b><!-- a -- b -->v",
+        "<b><!-- <!-- a -->x<b><!--a<!--->y<b><!--x<!-->z<b><!-- a\0b -->w<b><!-- a\r\nb -->v",
+        "<b><!--[if lt IE 9]><script src=x></script><![endif]-->x<b><!-- a",
+        "<table><b><!-- a --><tr><!-- b -->\n<td>x<!-- c --></table><!-- d -->",
+        "<!DOCTYPE html><!-- a --><html><!-- b --><head><!-- c --></head><!-- d --><body>x</body><!-- e --></html><!-- f -->",
+        "<b><?php x ?>y<!x>z<!-- a -->w<b><!--->x-->y<b><!-->x-->y",
+        // `\r` and `\r\n` in text, tags and raw text, read as `\n`.
+        "<b>a\r\nb\r\rc\r\n\r\nd\r\n<i>e\r\n&amp;f\r\n\0g\r\r\n\nh\r\ni\r\n\u{e9}\r&x",
+        "<b>\r\n<i>\r</i>\r\n\r\n</b>\r\n\r",
+        "<b>x\r\r\n<p\x0bclass=a>y",
+        "<b>x\r\n",
+        "<b><p\r\nclass=a\r\nid=\"b\"\r>x</p\r\n><p\rclass=a\r>y<p a=\"x\r\ny\">z",
+        "<b><script>a\r\n</script><style>b\r</style><script>\r\n\r\n</script><style>\r\nc\r\n\rd\r\r\n</style>",
+        "<b><pre>\r\nx</pre><pre>\r\n\r\ny</pre><listing>\r\nz</listing><textarea>\r\nw</textarea>",
+        "<table><tr>\r\n<td>x\r\n</td>\r\n</tr>\r\n</table>\r\n<table>\r\na\r\n</table>",
+        "<html>\r\n<head>\r\n<title>x</title>\r\n</head>\r\n<body>\r\ny\r\n</body>\r\n</html>\r\n",
+        // Raw text start tags the parser reads itself, when it takes their
+        // text whole, or leaves to the tokenizer.
+        "<b><script>a</script><style>b</style><iframe>c</iframe><noscript>d</noscript><xmp>e</xmp>",
+        "<b><noembed>f</noembed><noframes>g</noframes><script></script><style></style>x",
+        "<b><svg><script>a<b>c</script><style>d</style><iframe>e</iframe></svg><math><style>a<b>c</style></math>",
+        "<b><script>a<!--b</script>c</script><style>a<!--b</style>c<b><script>a\0b</script>",
+        "<b><SCRIPT type=x>a</Script ><Style>b</STYLE\n><script/>a</script><script>a</script x=1><style>b</style/>",
+        "<head><noscript><style>a</style></noscript><style>b</style><script>c</script></head><noscript>d</noscript>",
+        "<b><select><script>a</script><style>b</style><iframe>c</iframe></select>",
+        "<table><script>a</script><style>b</style><tr><td><iframe>x</iframe></table>",
+        "<frameset><noframes>a</noframes></frameset><noframes>b</noframes>",
+        "<b><iframe>a</iframe",
+        "<b><script>a",
+        "<b><title>a&amp;b</title><textarea>c</textarea><plaintext>d</plaintext>",
         // References the parser decodes itself (in table text every piece is
         // a token of its own, so the pieces show).
         "<table><tr>a &amp;Co d &lt;ab &#x26;\nCo &nbsp;\u{e9}x &amp;<b>y</b></table>",
         "<table><tr>&amp;&amp;x &notin; &not;x &AMP; &#0; &#128; &#xD800; &#65 &amp &unknown; &#x10FFFF; &#xFFFE;</table>",
         "<p>&amp;\r\nx &lt;\0y &quot;&#39;&#x2019; &nbsp;&nbsp;</p>",
         "<table><tr>&amp;",
+        "<b>a & b &&c &\r\nd &<i>e</i>&\0 &\u{e9} &; &# &#x &x;</b><table><tr>& &&</table>&",
         "<table><tr>&#00000065; &#x0000000041; &#99999999999; &#x110000;</table>",
     ]
     .into_iter()

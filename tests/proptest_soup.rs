@@ -79,7 +79,8 @@ fn piece() -> impl Strategy<Value = String> {
         ][..])
             .prop_map(str::to_owned),
         1 => select(&[
-            "<!-- note -->", "<!---->", "<!-- td> -->", "<!--", "-->", "<!-->", "--!>",
+            "<!-- note -->", "<!---->", "<!-- td> -->", "<!--", "-->", "<!-->", "--!>", "<!--->",
+            "<!-- a -- b -->", "<!-- <!-- -->", "<!--<!-->",
             "<!-- tagmend-disable-next-line tag-debris -->", "<!bogus>", "<?php x ?>",
         ][..])
             .prop_map(str::to_owned),

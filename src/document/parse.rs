@@ -489,9 +489,14 @@ impl TokenSink for Recorder<'_> {
     type Handle = NodeId;
 
     fn process_token(&self, token: HtmlToken, line_number: u64) -> TokenSinkResult<NodeId> {
-        let is_tag = matches!(token, HtmlToken::TagToken(_));
+        // After a tag, comment or doctype the tokenizer goes on in the data
+        // state, with nothing to reconsume.
+        let is_markup = matches!(
+            token,
+            HtmlToken::TagToken(_) | HtmlToken::CommentToken(_) | HtmlToken::DoctypeToken(_)
+        );
         let result = self.take(token, line_number);
-        if is_tag && matches!(result, TokenSinkResult::Continue) {
+        if is_markup && matches!(result, TokenSinkResult::Continue) {
             self.read_plain_markup(line_number);
         }
         result
@@ -534,8 +539,8 @@ impl Recorder<'_> {
         };
         self.flush_held_text();
         let result = self.process_now(token, line_number, None);
-        if let TokenSinkResult::RawData(kind @ (RawKind::ScriptData | RawKind::Rawtext)) = result {
-            self.take_raw_text(kind, line_number);
+        if let TokenSinkResult::RawData(RawKind::ScriptData | RawKind::Rawtext) = result {
+            self.take_raw_text(line_number);
         }
         result
     }
@@ -629,10 +634,15 @@ impl Recorder<'_> {
         if !self.pop_input(len) {
             return false;
         }
+        self.take_text(text, line_number);
+        true
+    }
+
+    /// Hands text piece `text` to [`Recorder::take`].
+    fn take_text(&self, text: StrTendril, line_number: u64) {
         let result = self.take(HtmlToken::CharacterTokens(text), line_number);
         // Text never asks anything of the tokenizer (only tags do).
         debug_assert!(matches!(result, TokenSinkResult::Continue));
-        true
     }
 
     /// The fed text from `at`, `len` bytes, as a tendril sharing its buffer.
@@ -643,13 +653,22 @@ impl Recorder<'_> {
         self.fed.try_subtendril(at, len).ok()
     }
 
-    /// Reads plain markup itself, after a tag the tokenizer emitted (it is
-    /// then in the data state, with nothing to reconsume): tags with no parse
-    /// error, no reference and no raw text ([`plain_tag`]), and text with no
-    /// reference, NUL or `\r`, cut in the pieces the tokenizer's data state
-    /// cuts it in (a line break that starts a run on its own, then the rest
-    /// up to the next `<`). Each goes to [`Recorder::take`] as the tokenizer's
-    /// would; anything else stops it, and the tokenizer reads on from there.
+    /// Reads plain markup itself, after a tag, comment or doctype the
+    /// tokenizer emitted (it is then in the data state, with nothing to
+    /// reconsume), in the same pieces and with the same parse errors (none):
+    /// - tags ([`plain_tag`]) with no parse error, their attribute values'
+    ///   references decoded ([`attr_char_ref`]); a start tag that may switch
+    ///   to script data or raw text only when its text is then taken whole
+    ///   ([`raw_text_len`]);
+    /// - comments ([`plain_comment`]);
+    /// - text up to the next `<`, `&` or `\r` (a line break that starts a run
+    ///   a piece of its own), `\r` and `\r\n` read as the tokenizer reads them
+    ///   ([`Recorder::take_carriage_returns`]), references with no parse
+    ///   error ([`plain_char_ref`]) and a `&` that starts none.
+    ///
+    /// Each goes to [`Recorder::take`] as the tokenizer's would; anything else
+    /// (a NUL, a reference with an error, a doctype, RCDATA) stops it, and the
+    /// tokenizer reads on from there.
     ///
     /// html5ever's tokenizer reads a tag a character at a time (each a queue
     /// pop, each name and value character a push); a third of the corpus's
@@ -669,10 +688,35 @@ impl Recorder<'_> {
             let rest = &self.text.as_bytes()[at..];
             match rest.first() {
                 None => return,
+                Some(b'<') if rest.starts_with(b"<!--") => {
+                    let Some(body) = plain_comment(rest) else {
+                        return;
+                    };
+                    let Some(text) = self.fed_slice(at + 4, body) else {
+                        return;
+                    };
+                    if !self.pop_input(body + 7) {
+                        return;
+                    }
+                    let result = self.take(HtmlToken::CommentToken(text), line_number);
+                    debug_assert!(matches!(result, TokenSinkResult::Continue));
+                }
                 Some(b'<') => {
                     let Some((lexed, len)) = plain_tag(rest, self.limits.max_attributes) else {
                         return;
                     };
+                    // A start tag that may switch the tokenizer to script data
+                    // or raw text: read only when `take_raw_text` will take the
+                    // element's text whole, so the tokenizer (still in the data
+                    // state) reads on at the end tag, which it reads the same
+                    // way in either state.
+                    if lexed.raw {
+                        let name = &rest[lexed.name.0..lexed.name.1];
+                        let script = name.eq_ignore_ascii_case(b"script");
+                        if raw_text_len(&rest[len..], name, script).is_none() {
+                            return;
+                        }
+                    }
                     let Some(tag) = self.make_tag(at, rest, &lexed) else {
                         return;
                     };
@@ -680,14 +724,27 @@ impl Recorder<'_> {
                         return;
                     }
                     let result = self.take(HtmlToken::TagToken(tag), line_number);
-                    // `plain_tag` leaves out every tag that makes the tree
-                    // builder switch the tokenizer's state.
+                    // `plain_tag` leaves out every tag that may make the tree
+                    // builder switch the tokenizer to RCDATA or plaintext.
                     debug_assert!(matches!(
                         result,
-                        TokenSinkResult::Continue | TokenSinkResult::EncodingIndicator(_)
+                        TokenSinkResult::Continue
+                            | TokenSinkResult::EncodingIndicator(_)
+                            | TokenSinkResult::RawData(RawKind::ScriptData | RawKind::Rawtext)
                     ));
                 }
                 Some(b'&') => {
+                    // No reference: a `&` before anything but a letter, digit
+                    // or `#` is a piece of its own, and no error.
+                    if rest
+                        .get(1)
+                        .is_some_and(|&c| !c.is_ascii_alphanumeric() && c != b'#')
+                    {
+                        if !self.take_input_as_text(at, 1, line_number) {
+                            return;
+                        }
+                        continue;
+                    }
                     // A reference read with no parse error: its characters,
                     // each a piece, as the tokenizer emits them.
                     let Some((len, chars, named)) = plain_char_ref(rest) else {
@@ -697,11 +754,7 @@ impl Recorder<'_> {
                         return;
                     }
                     for c in chars.into_iter().flatten() {
-                        let result = self.take(
-                            HtmlToken::CharacterTokens(StrTendril::from_char(c)),
-                            line_number,
-                        );
-                        debug_assert!(matches!(result, TokenSinkResult::Continue));
+                        self.take_text(StrTendril::from_char(c), line_number);
                     }
                     // Matching a name, the tokenizer reads one character past
                     // the `;` and puts it back on the queue on its own: the data
@@ -719,18 +772,23 @@ impl Recorder<'_> {
                         }
                     }
                 }
+                Some(b'\r') => {
+                    if !TEXT_IN_RUNS || !self.take_carriage_returns(at, line_number) {
+                        return;
+                    }
+                }
                 Some(_) => {
                     if !TEXT_IN_RUNS {
                         return;
                     }
                     // The run the data state reads in one go: up to the next
-                    // `<` or `&`, which the loop reads next; at a NUL or `\r`
-                    // (or the end of the page) the tokenizer reads on.
-                    let Some(len) = memchr::memchr2(b'<', b'&', rest) else {
+                    // `<`, `&` or `\r`, which the loop reads next; at a NUL (or
+                    // the end of the page) the tokenizer reads on.
+                    let Some(len) = memchr::memchr3(b'<', b'&', b'\r', rest) else {
                         return;
                     };
                     let run = &rest[..len];
-                    if memchr::memchr2(b'\0', b'\r', run).is_some() {
+                    if memchr::memchr(b'\0', run).is_some() {
                         return;
                     }
                     let mut off = 0;
@@ -741,6 +799,56 @@ impl Recorder<'_> {
                         }
                         off += piece;
                     }
+                }
+            }
+        }
+    }
+
+    /// At a `\r` (at `at`) in the data state, reads what the tokenizer reads
+    /// with its line-break handling on: it emits `\n` for the `\r`, drops a
+    /// `\n` right after it, and reads the next character on its own. Another
+    /// `\r` is another `\n` (and so on); a `<`, `&` or NUL it leaves to the
+    /// data state (the loop, or the tokenizer at a NUL); anything else is a
+    /// piece of its own, the dropped `\n` with it. False, with nothing taken,
+    /// when the page ends first: the tokenizer reads it all.
+    fn take_carriage_returns(&self, at: usize, line_number: u64) -> bool {
+        let b = self.text.as_bytes();
+        // Where the character read after the `\r` at `r` (and the `\n` the
+        // tokenizer drops) starts.
+        let after = |r: usize| r + 1 + usize::from(b.get(r + 1) == Some(&b'\n'));
+        let mut r = at;
+        while b.get(after(r)) == Some(&b'\r') {
+            r = after(r);
+        }
+        if after(r) >= b.len() {
+            return false;
+        }
+        let newline = || StrTendril::from_char('\n');
+        if !self.pop_input(1) {
+            return false;
+        }
+        self.take_text(newline(), line_number);
+        let mut r = at;
+        loop {
+            let next = after(r);
+            match b[next] {
+                b'\r' => {
+                    if !self.pop_input(next + 1 - (r + 1)) {
+                        return false;
+                    }
+                    self.take_text(newline(), line_number);
+                    r = next;
+                }
+                b'<' | b'&' | b'\0' => return self.pop_input(next - (r + 1)),
+                _ => {
+                    let Some(c) = self.text[next..].chars().next() else {
+                        return false;
+                    };
+                    if !self.pop_input(next + c.len_utf8() - (r + 1)) {
+                        return false;
+                    }
+                    self.take_text(StrTendril::from_char(c), line_number);
+                    return true;
                 }
             }
         }
@@ -789,16 +897,17 @@ impl Recorder<'_> {
     /// tree builder as one token, so the tokenizer resumes at the end tag.
     ///
     /// The tokenizer would read that text in pieces (every line apart) and
-    /// give it all to the element unchanged, unless it holds a NUL (replaced,
-    /// with an error), a `\r` (normalized) or, in a script, `<!--` (the escaped
-    /// states, where `</script>` may not end it): any of those, text the
-    /// tokenizer pushed back, or no end tag, and it reads the text itself. The
+    /// give it all to the element, `\r\n` and `\r` as `\n` (and so does this),
+    /// unless it holds a NUL (replaced, with an error) or, in a script, `<!--`
+    /// (the escaped states, where `</script>` may not end it): either of those,
+    /// text the tokenizer pushed back, or no end tag, and it reads the text
+    /// itself. The
     /// end is the first `</` + the tag's name (any case) + a tab, line break,
     /// form feed, space, `/` or `>`, as the end tag name state decides. (Ending
     /// too early would still be sound: the text is cut only before a `</`, the
     /// tokenizer then reads on in the same state, and its pieces join the
     /// token as held text.) Two fifths of the corpus's bytes are such text.
-    fn take_raw_text(&self, kind: RawKind, line_number: u64) {
+    fn take_raw_text(&self, line_number: u64) {
         if !self.coalesce_text || self.failure.borrow().is_some() {
             return;
         }
@@ -810,17 +919,30 @@ impl Recorder<'_> {
             return;
         };
         let rest = &self.text.as_bytes()[start..];
-        let Some(len) = raw_text_end(rest, name.as_bytes()) else {
+        // Script data for `script` alone, raw text for the rest: the same test
+        // `read_plain_markup` makes before it reads such a start tag itself.
+        let script = &*name == "script";
+        let Some(len) = raw_text_len(rest, name.as_bytes(), script) else {
             return;
         };
-        let content = &rest[..len];
-        if len == 0
-            || memchr::memchr2(b'\0', b'\r', content).is_some()
-            || (kind == RawKind::ScriptData && memchr::memmem::find(content, b"<!--").is_some())
-        {
+        if len == 0 {
             return;
         }
-        self.take_input_as_text(start, len, line_number);
+        let content = &rest[..len];
+        if memchr::memchr(b'\r', content).is_none() {
+            self.take_input_as_text(start, len, line_number);
+            return;
+        }
+        // The tokenizer reads `\r\n` and `\r` as `\n`; a `\n` after the last
+        // `\r` it reads with the `<` after it, as part of no text.
+        let text = self.text[start..start + len]
+            .replace("\r\n", "\n")
+            .replace('\r', "\n");
+        let dropped = usize::from(content.ends_with(b"\r\n"));
+        if self.pop_input(len - dropped) {
+            self.take_text(StrTendril::from(text), line_number);
+            self.pop_input(dropped);
+        }
     }
 
     fn flush_held_text(&self) {
@@ -1200,6 +1322,9 @@ fn plain_char_ref(b: &[u8]) -> Option<(usize, [Option<char>; 2], bool)> {
 struct PlainTag {
     end: bool,
     name: (usize, usize),
+    /// A start tag that may switch the tokenizer to script data or raw text
+    /// ([`RAW_TEXT`]).
+    raw: bool,
     self_closing: bool,
     attrs: Vec<PlainAttr>,
 }
@@ -1312,32 +1437,30 @@ fn decode_attr_value(v: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// Tag names [`plain_tag`] leaves to the tokenizer: their start tags switch it
-/// to raw text, RCDATA, script data or plaintext (`</script>` pauses it).
-const STATE_SWITCHING: &[&str] = &[
-    "script",
-    "style",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "noscript",
-    "textarea",
-    "title",
-    "plaintext",
+/// Tag names whose start tags may switch the tokenizer to RCDATA or plaintext:
+/// [`plain_tag`] leaves them to the tokenizer (and `</script>`, which pauses it).
+const RCDATA_OR_PLAINTEXT: &[&str] = &["textarea", "title", "plaintext"];
+
+/// Tag names whose start tags may switch the tokenizer to script data or raw
+/// text (`<svg><script>` does not): [`plain_tag`] marks them `raw`.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript",
 ];
 
 /// The tag at the start of `b` (a `<`) and its length in bytes, when html5ever's
 /// tokenizer reads it with no parse error and the same way every time: a name
-/// of ASCII letters, digits, `-`, `_`, `:` and `.` (not one that switches the
-/// tokenizer's state, [`STATE_SWITCHING`]); for a start tag, attributes
+/// of ASCII letters, digits, `-`, `_`, `:` and `.` (not one that may switch
+/// the tokenizer to RCDATA or plaintext, [`RCDATA_OR_PLAINTEXT`], nor
+/// `</script>`); for a start tag, attributes
 /// with ASCII names, separated by whitespace, each bare, or with a value quoted
 /// or unquoted with no NUL or `\r` (normalized) in it and each `&` read with
 /// no error ([`attr_char_ref`]), no name twice, at most `max_attributes`; `/>` or `>`. An end tag has no
-/// attributes and no `/`. Whitespace is tab, line feed, form feed or space.
+/// attributes and no `/`. Whitespace is tab, line feed, form feed, space or
+/// `\r` (which the tag states read as a line feed).
 /// `None` for anything else: the tokenizer reads it.
 fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
-    let ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b' ');
+    // `\r` too: the tag states read `\r` and `\r\n` as `\n`.
+    let ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
     let tag_name_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.');
     let attr_name_byte = |c: u8| {
         c.is_ascii()
@@ -1362,17 +1485,18 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
     }
     let name = (name_from, i);
     let written = &b[name.0..name.1];
-    if (!end
-        && STATE_SWITCHING
+    let is = |names: &[&str]| {
+        names
             .iter()
-            .any(|s| written.eq_ignore_ascii_case(s.as_bytes())))
-        || (end && written.eq_ignore_ascii_case(b"script"))
-    {
+            .any(|s| written.eq_ignore_ascii_case(s.as_bytes()))
+    };
+    if (!end && is(RCDATA_OR_PLAINTEXT)) || (end && written.eq_ignore_ascii_case(b"script")) {
         return None;
     }
     let mut tag = PlainTag {
         end,
         name,
+        raw: !end && is(RAW_TEXT),
         self_closing: false,
         attrs: Vec::new(),
     };
@@ -1464,6 +1588,35 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
             refs,
         });
     }
+}
+
+/// The length of the body of the comment at the start of `b` (`<!--`), when
+/// html5ever's tokenizer reads it with no parse error and emits the body as
+/// written: it ends at the first `--`, which `>` follows; it does not start
+/// with `>` or `->` (an abruptly closed empty comment); and it holds no NUL
+/// (replaced) or `\r` (normalized). So it holds no `--` (`--!>` is an error,
+/// a `-` before `-->` a third dash) and no `<!--` (nested, an error); `<!-`
+/// and `<!` alone are read as written.
+fn plain_comment(b: &[u8]) -> Option<usize> {
+    let body = &b[4..];
+    let len = memchr::memmem::find(body, b"--")?;
+    (body.get(len + 2) == Some(&b'>')
+        && !body.starts_with(b">")
+        && !body.starts_with(b"->")
+        && memchr::memchr2(b'\0', b'\r', &body[..len]).is_none())
+    .then_some(len)
+}
+
+/// How long the raw text at the start of `rest` is, when html5ever's
+/// tokenizer would read it plainly up to its end tag ([`raw_text_end`]): no NUL
+/// in it (replaced, with an error) and, in a script, no `<!--` (the escaped
+/// states, where `</script>` may not end it). `None` otherwise.
+fn raw_text_len(rest: &[u8], name: &[u8], script: bool) -> Option<usize> {
+    let len = raw_text_end(rest, name)?;
+    let content = &rest[..len];
+    (memchr::memchr(b'\0', content).is_none()
+        && !(script && memchr::memmem::find(content, b"<!--").is_some()))
+    .then_some(len)
 }
 
 /// Where raw text `rest` (the text after a `<script>`, `<style>`, …) ends: the
