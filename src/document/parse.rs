@@ -177,6 +177,10 @@ enum Held {
 
 struct Recorder<'t> {
     tb: TreeBuilder<NodeId, ArenaSink>,
+    /// The names of the tags the recorder read ([`Recorder::make_tag`]).
+    names: RefCell<NameCache>,
+    /// The attributes of the tag [`plain_tag`] lexed last (reused).
+    plain_attrs: RefCell<Vec<PlainAttr>>,
     queue: Rc<BufferQueue>,
     total: usize,
     text: &'t str,
@@ -702,7 +706,10 @@ impl Recorder<'_> {
                     debug_assert!(matches!(result, TokenSinkResult::Continue));
                 }
                 Some(b'<') => {
-                    let Some((lexed, len)) = plain_tag(rest, self.limits.max_attributes) else {
+                    let mut plain_attrs = self.plain_attrs.borrow_mut();
+                    let Some((lexed, len)) =
+                        plain_tag(rest, self.limits.max_attributes, &mut plain_attrs)
+                    else {
                         return;
                     };
                     // A start tag that may switch the tokenizer to script data
@@ -717,18 +724,23 @@ impl Recorder<'_> {
                             return;
                         }
                     }
-                    let Some(tag) = self.make_tag(at, rest, &lexed) else {
+                    let Some(tag) = self.make_tag(at, &lexed, &plain_attrs) else {
                         return;
                     };
+                    drop(plain_attrs);
                     if !self.pop_input(len) {
                         return;
                     }
                     let result = self.take(HtmlToken::TagToken(tag), line_number);
                     // `plain_tag` leaves out every tag that may make the tree
                     // builder switch the tokenizer to RCDATA or plaintext.
+                    // `</script>` would pause the tokenizer (`Script`), and
+                    // `<meta charset>` tell it the encoding: tagmend reads on
+                    // after either.
                     debug_assert!(matches!(
                         result,
                         TokenSinkResult::Continue
+                            | TokenSinkResult::Script(_)
                             | TokenSinkResult::EncodingIndicator(_)
                             | TokenSinkResult::RawData(RawKind::ScriptData | RawKind::Rawtext)
                     ));
@@ -855,26 +867,20 @@ impl Recorder<'_> {
     }
 
     /// The tag token `plain_tag` lexed at `at` (`rest` is the text from there).
-    fn make_tag(&self, at: usize, rest: &[u8], lexed: &PlainTag) -> Option<Tag> {
-        // Names are ASCII ([`plain_tag`]); lowercased as the tokenizer does.
-        let lower = |r: (usize, usize)| -> Option<LocalName> {
-            let name = std::str::from_utf8(&rest[r.0..r.1]).ok()?;
-            Some(if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                LocalName::from(name.to_ascii_lowercase())
-            } else {
-                LocalName::from(name)
-            })
+    fn make_tag(&self, at: usize, lexed: &PlainTag, lexed_attrs: &[PlainAttr]) -> Option<Tag> {
+        let mut names = self.names.borrow_mut();
+        let mut lower = |r: (usize, usize)| -> Option<LocalName> {
+            // Names are ASCII ([`plain_tag`]).
+            Some(names.get(self.text.get(at + r.0..at + r.1)?))
         };
-        let mut attrs = Vec::with_capacity(lexed.attrs.len());
-        for a in &lexed.attrs {
+        let mut attrs = Vec::with_capacity(lexed_attrs.len());
+        for a in lexed_attrs {
             attrs.push(Attribute {
                 name: QualName::new(None, ns!(), lower(a.name)?),
-                value: match a.value {
-                    Some((from, to)) if a.refs => {
-                        StrTendril::from(decode_attr_value(&rest[from..to])?)
-                    }
-                    Some((from, to)) => self.fed_slice(at + from, to - from)?,
-                    None => StrTendril::new(),
+                value: match (&a.decoded, a.value) {
+                    (Some(decoded), _) => StrTendril::from_slice(decoded),
+                    (None, Some((from, to))) => self.fed_slice(at + from, to - from)?,
+                    (None, None) => StrTendril::new(),
                 },
             });
         }
@@ -1318,7 +1324,46 @@ fn plain_char_ref(b: &[u8]) -> Option<(usize, [Option<char>; 2], bool)> {
     ))
 }
 
-/// A tag [`plain_tag`] lexed: byte ranges within the text it was given.
+/// Tag and attribute names as the tokenizer makes them (lowercased), by the
+/// name as written: a page repeats a few dozen names thousands of times, and
+/// making a `LocalName` hashes the name (and takes the global set's lock for
+/// one html5ever does not know). Direct-mapped: a slot holds the last name
+/// that hashed to it.
+struct NameCache {
+    slots: Vec<Option<LocalName>>,
+}
+
+impl Default for NameCache {
+    fn default() -> Self {
+        Self {
+            slots: vec![None; 256],
+        }
+    }
+}
+
+impl NameCache {
+    fn get(&mut self, written: &str) -> LocalName {
+        let hash = written.bytes().fold(written.len() as u32, |h, b| {
+            (h.rotate_left(5) ^ u32::from(b)).wrapping_mul(0x9e37_79b9)
+        });
+        let slot = &mut self.slots[(hash >> 24) as usize];
+        if let Some(name) = slot {
+            if &**name == written {
+                return name.clone();
+            }
+        }
+        let name = if written.bytes().any(|b| b.is_ascii_uppercase()) {
+            LocalName::from(written.to_ascii_lowercase())
+        } else {
+            LocalName::from(written)
+        };
+        *slot = Some(name.clone());
+        name
+    }
+}
+
+/// A tag [`plain_tag`] lexed: byte ranges within the text it was given (its
+/// attributes apart, in a list the recorder reuses).
 struct PlainTag {
     end: bool,
     name: (usize, usize),
@@ -1326,15 +1371,14 @@ struct PlainTag {
     /// ([`RAW_TEXT`]).
     raw: bool,
     self_closing: bool,
-    attrs: Vec<PlainAttr>,
 }
 
 struct PlainAttr {
     name: (usize, usize),
     /// The value between its quotes or unquoted; none for a bare name.
     value: Option<(usize, usize)>,
-    /// The value holds a `&` ([`attr_char_ref`] reads each).
-    refs: bool,
+    /// The value with its references decoded, when it holds a `&`.
+    decoded: Option<String>,
 }
 
 /// What html5ever's tokenizer makes of a `&` in an attribute value when it
@@ -1371,6 +1415,18 @@ fn attr_char_ref(b: &[u8]) -> Option<AttrRef> {
                 .take_while(|c| c.is_ascii_alphanumeric())
                 .count();
             let after = *b.get(1 + run)?;
+            // A name with its `;` is as long as a name gets: one lookup.
+            if after == b';' {
+                let name = std::str::from_utf8(&b[1..run + 2]).ok();
+                if let Some(&(a, c)) = name.and_then(|n| markup5ever::data::NAMED_ENTITIES.get(n)) {
+                    if a != 0 {
+                        return Some(AttrRef::Decoded(
+                            run + 2,
+                            [char::from_u32(a), char::from_u32(c).filter(|_| c != 0)],
+                        ));
+                    }
+                }
+            }
             // What the tokenizer may read: the run and the byte after it (a
             // name's `;`, or where the read ends).
             let read = &b[1..run + 2];
@@ -1402,27 +1458,17 @@ fn attr_char_ref(b: &[u8]) -> Option<AttrRef> {
     }
 }
 
-/// Whether every `&` in attribute value `v` reads with no parse error.
-fn plain_attr_refs(v: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(p) = memchr::memchr(b'&', &v[i..]) {
-        match attr_char_ref(&v[i + p..]) {
-            Some(AttrRef::Literal) => i += p + 1,
-            Some(AttrRef::Decoded(len, _)) => i += p + len,
-            None => return false,
-        }
-    }
-    true
-}
-
-/// Attribute value `v` as the tokenizer gives it, its references decoded
-/// (each one [`plain_attr_refs`] accepted).
-fn decode_attr_value(v: &[u8]) -> Option<String> {
-    let mut out = String::with_capacity(v.len());
-    let mut i = 0;
-    while let Some(p) = memchr::memchr(b'&', &v[i..]) {
-        out.push_str(std::str::from_utf8(&v[i..i + p]).ok()?);
-        match attr_char_ref(&v[i + p..])? {
+/// The attribute value at `b[from..to]` as the tokenizer gives it, its
+/// references decoded; `None` when one reads with a parse error
+/// ([`attr_char_ref`]). `b` goes on past the value: whether a reference is
+/// one can depend on the quote or the character after it. A reference never
+/// runs past the value: it is letters, digits, `#` and `;`.
+fn decode_attr_value(b: &[u8], from: usize, to: usize) -> Option<String> {
+    let mut out = String::with_capacity(to - from);
+    let mut i = from;
+    while let Some(p) = memchr::memchr(b'&', &b[i..to]) {
+        out.push_str(std::str::from_utf8(&b[i..i + p]).ok()?);
+        match attr_char_ref(&b[i + p..])? {
             AttrRef::Literal => {
                 out.push('&');
                 i += p + 1;
@@ -1433,12 +1479,12 @@ fn decode_attr_value(v: &[u8]) -> Option<String> {
             }
         }
     }
-    out.push_str(std::str::from_utf8(&v[i..]).ok()?);
+    out.push_str(std::str::from_utf8(b.get(i..to)?).ok()?);
     Some(out)
 }
 
 /// Tag names whose start tags may switch the tokenizer to RCDATA or plaintext:
-/// [`plain_tag`] leaves them to the tokenizer (and `</script>`, which pauses it).
+/// [`plain_tag`] leaves them to the tokenizer.
 const RCDATA_OR_PLAINTEXT: &[&str] = &["textarea", "title", "plaintext"];
 
 /// Tag names whose start tags may switch the tokenizer to script data or raw
@@ -1450,15 +1496,20 @@ const RAW_TEXT: &[&str] = &[
 /// The tag at the start of `b` (a `<`) and its length in bytes, when html5ever's
 /// tokenizer reads it with no parse error and the same way every time: a name
 /// of ASCII letters, digits, `-`, `_`, `:` and `.` (not one that may switch
-/// the tokenizer to RCDATA or plaintext, [`RCDATA_OR_PLAINTEXT`], nor
-/// `</script>`); for a start tag, attributes
+/// the tokenizer to RCDATA or plaintext, [`RCDATA_OR_PLAINTEXT`]); for a
+/// start tag, attributes
 /// with ASCII names, separated by whitespace, each bare, or with a value quoted
 /// or unquoted with no NUL or `\r` (normalized) in it and each `&` read with
 /// no error ([`attr_char_ref`]), no name twice, at most `max_attributes`; `/>` or `>`. An end tag has no
 /// attributes and no `/`. Whitespace is tab, line feed, form feed, space or
 /// `\r` (which the tag states read as a line feed).
 /// `None` for anything else: the tokenizer reads it.
-fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
+fn plain_tag(
+    b: &[u8],
+    max_attributes: usize,
+    attrs: &mut Vec<PlainAttr>,
+) -> Option<(PlainTag, usize)> {
+    attrs.clear();
     // `\r` too: the tag states read `\r` and `\r\n` as `\n`.
     let ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
     let tag_name_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.');
@@ -1490,7 +1541,7 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
             .iter()
             .any(|s| written.eq_ignore_ascii_case(s.as_bytes()))
     };
-    if (!end && is(RCDATA_OR_PLAINTEXT)) || (end && written.eq_ignore_ascii_case(b"script")) {
+    if !end && is(RCDATA_OR_PLAINTEXT) {
         return None;
     }
     let mut tag = PlainTag {
@@ -1498,7 +1549,6 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
         name,
         raw: !end && is(RAW_TEXT),
         self_closing: false,
-        attrs: Vec::new(),
     };
     loop {
         // After the name, a value or a bare attribute name: `>`, `/>`, or
@@ -1520,9 +1570,8 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
             i += 1;
         }
         let attr_name = (from, i);
-        if tag.attrs.len() >= max_attributes
-            || tag
-                .attrs
+        if attrs.len() >= max_attributes
+            || attrs
                 .iter()
                 .any(|a| b[a.name.0..a.name.1].eq_ignore_ascii_case(&b[from..i]))
         {
@@ -1532,10 +1581,10 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
         if b.get(after) != Some(&b'=') {
             // A bare name: the next attribute, `/>` or `>` follows (after
             // whitespace, which the loop's head requires).
-            tag.attrs.push(PlainAttr {
+            attrs.push(PlainAttr {
                 name: attr_name,
                 value: None,
-                refs: false,
+                decoded: None,
             });
             match *b.get(i)? {
                 c if ws(c) || c == b'>' || c == b'/' => continue,
@@ -1543,17 +1592,11 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
             }
         }
         i = skip_ws(after + 1);
-        let mut refs = false;
         let value = match *b.get(i)? {
             q @ (b'"' | b'\'') => {
                 let len = memchr::memchr(q, &b[i + 1..])?;
                 let v = (i + 1, i + 1 + len);
-                let value = &b[v.0..v.1];
-                if memchr::memchr2(b'\0', b'\r', value).is_some() {
-                    return None;
-                }
-                refs = memchr::memchr(b'&', value).is_some();
-                if refs && !plain_attr_refs(value) {
+                if memchr::memchr2(b'\0', b'\r', &b[v.0..v.1]).is_some() {
                     return None;
                 }
                 i = v.1 + 1;
@@ -1569,23 +1612,19 @@ fn plain_tag(b: &[u8], max_attributes: usize) -> Option<(PlainTag, usize)> {
                     if matches!(c, b'"' | b'\'' | b'<' | b'=' | b'`' | b'\0' | b'\r') {
                         return None;
                     }
-                    if c == b'&' {
-                        refs = true;
-                        match attr_char_ref(&b[i..])? {
-                            AttrRef::Literal => i += 1,
-                            AttrRef::Decoded(len, _) => i += len,
-                        }
-                        continue;
-                    }
                     i += 1;
                 }
                 (v0, i)
             }
         };
-        tag.attrs.push(PlainAttr {
+        let decoded = match memchr::memchr(b'&', &b[value.0..value.1]) {
+            Some(_) => Some(decode_attr_value(b, value.0, value.1)?),
+            None => None,
+        };
+        attrs.push(PlainAttr {
             name: attr_name,
             value: Some(value),
-            refs,
+            decoded,
         });
     }
 }
@@ -1732,6 +1771,8 @@ fn parse_with(
     );
     let recorder = Recorder {
         tb,
+        names: RefCell::new(NameCache::default()),
+        plain_attrs: RefCell::new(Vec::new()),
         queue: Rc::clone(&queue),
         total: text.len(),
         text,
