@@ -814,6 +814,12 @@ struct ByteOffsets<'a> {
     source: &'a Source,
     /// The piece the decoder is walking, and where it is: text and byte offsets.
     walk: Option<Walk>,
+    /// The walk may jump over text with no U+FFFD by encoding it
+    /// ([`Walk::advance`]).
+    jump: bool,
+    /// An offset with no U+FFFD before it in its piece is found by encoding
+    /// that prefix (the encodings that cannot jump).
+    prefix: bool,
 }
 
 struct Walk {
@@ -823,11 +829,38 @@ struct Walk {
     pos: usize,
     /// The last offset asked and its answer.
     last: Option<(usize, Option<usize>)>,
+    /// The decoder is between two characters, holding nothing.
+    clean: bool,
 }
 
 impl<'a> ByteOffsets<'a> {
     fn new(source: &'a Source) -> Self {
-        Self { source, walk: None }
+        // Encoding a stretch of text gives its bytes, and a decoder between
+        // two characters holds nothing, in every encoding but ISO-2022-JP
+        // (which shifts between character sets) and UTF-16 (whose `encode`
+        // writes UTF-8).
+        let enc = source.encoding;
+        let jump = enc != encoding_rs::ISO_2022_JP
+            && enc != encoding_rs::UTF_16LE
+            && enc != encoding_rs::UTF_16BE;
+        Self {
+            source,
+            walk: None,
+            jump,
+            prefix: !jump,
+        }
+    }
+
+    /// Tests: the byte-by-byte walk alone (no jumps, no prefix encoded), to
+    /// compare with.
+    #[cfg(test)]
+    fn without_jumps(source: &'a Source) -> Self {
+        Self {
+            source,
+            walk: None,
+            jump: false,
+            prefix: false,
+        }
     }
 
     fn get(&mut self, text_offset: usize) -> Option<usize> {
@@ -845,7 +878,7 @@ impl<'a> ByteOffsets<'a> {
             return Some(piece.byte_start + (text_offset - piece.text_start));
         }
         let prefix = &this.text[piece.text_start..text_offset];
-        if !prefix.contains('\u{FFFD}') {
+        if (self.prefix || this.raw_bytes().is_none()) && !prefix.contains('\u{FFFD}') {
             let (enc, _, _) = this.encoding.encode(prefix);
             return Some(piece.byte_start + enc.len());
         }
@@ -863,6 +896,7 @@ impl<'a> ByteOffsets<'a> {
                 text: 0,
                 pos: piece.byte_start,
                 last: None,
+                clean: true,
             });
         }
         let w = self.walk.as_mut()?;
@@ -871,7 +905,10 @@ impl<'a> ByteOffsets<'a> {
                 return answer;
             }
         }
-        let answer = w.advance(bytes, want);
+        let jump = self
+            .jump
+            .then(|| (&this.text[piece.text_start..], this.encoding));
+        let answer = w.advance(bytes, want, jump);
         w.last = Some((want, answer));
         answer
     }
@@ -879,19 +916,55 @@ impl<'a> ByteOffsets<'a> {
 
 impl Walk {
     /// Decode on until the text offset (within the piece) reaches `want`.
-    fn advance(&mut self, bytes: &[u8], want: usize) -> Option<usize> {
+    /// With `jump` (the piece's text and the encoding), text with no U+FFFD
+    /// ahead of a clean decoder is passed over at once: its bytes are what
+    /// encoding it gives. Byte by byte, a page with mojibake in a long script
+    /// cost more than the rest of its lint.
+    fn advance(
+        &mut self,
+        bytes: &[u8],
+        want: usize,
+        jump: Option<(&str, &'static Encoding)>,
+    ) -> Option<usize> {
         let mut dst = [0u8; 32];
         while self.text < want {
+            if let (true, Some((text, encoding))) = (self.clean, jump) {
+                let ahead = text.get(self.text..want)?;
+                let run = ahead.find('\u{FFFD}').unwrap_or(ahead.len());
+                if run > 0 {
+                    // Only where the page has the very bytes encoding gives:
+                    // some bytes decode to a character that encodes otherwise
+                    // (GB18030's 0x80 is €, which encodes as A2 E3).
+                    let (enc, _, _) = encoding.encode(&ahead[..run]);
+                    if bytes.get(self.pos..self.pos + enc.len()) == Some(&enc[..]) {
+                        self.pos += enc.len();
+                        self.text += run;
+                        continue;
+                    }
+                }
+            }
             let src = bytes.get(self.pos..=self.pos)?;
             let (result, read, written) = self
                 .decoder
                 .decode_to_utf8_without_replacement(src, &mut dst, false);
             self.pos += read;
             self.text += written;
+            self.clean = written > 0 && matches!(result, encoding_rs::DecoderResult::InputEmpty);
             match result {
                 encoding_rs::DecoderResult::Malformed(_, after) => {
                     self.text += '\u{FFFD}'.len_utf8();
-                    if self.text == want {
+                    if let Some((_, encoding)) = jump {
+                        // The malformed sequence ends `after` bytes back: go
+                        // on from there with a fresh decoder, between two
+                        // characters (the bytes after it are read again, as
+                        // the WHATWG decoders put them back).
+                        self.pos -= usize::from(after);
+                        self.decoder = encoding.new_decoder_without_bom_handling();
+                        self.clean = true;
+                        if self.text == want {
+                            return Some(self.pos);
+                        }
+                    } else if self.text == want {
                         return Some(self.pos - usize::from(after));
                     }
                 }
@@ -1000,6 +1073,81 @@ mod tests {
         }
         assert!(seen_malformed >= 40);
         assert!(!src.malformed_sequences().is_empty());
+    }
+
+    #[test]
+    fn byte_offsets_that_jump_over_clean_text_match_the_byte_walk() {
+        // Pseudo-random soups of ASCII runs, valid and malformed multi-byte
+        // sequences, in each legacy multi-byte encoding, in long pieces (few
+        // `<`/`>`): every offset, asked in order as the lint asks them, must
+        // map as the byte-by-byte walk maps it.
+        let mut x: u32 = 777;
+        let mut next = move || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (x >> 16) as u8
+        };
+        for enc in [
+            encoding_rs::GB18030,
+            encoding_rs::GBK,
+            encoding_rs::SHIFT_JIS,
+            encoding_rs::EUC_JP,
+            encoding_rs::EUC_KR,
+            encoding_rs::BIG5,
+            encoding_rs::UTF_8,
+        ] {
+            for round in 0..4 {
+                let mut bytes = b"<p>".to_vec();
+                for _ in 0..300 {
+                    match next() % 4 {
+                        0 => bytes.extend(std::iter::repeat_n(b'a', usize::from(next() % 40))),
+                        1 => bytes.push(next() | 0x80),
+                        2 => {
+                            let (c, _, _) = enc.encode("中文ü€\u{FFFD}");
+                            bytes.extend_from_slice(&c);
+                        }
+                        _ => bytes.push(next() % 0x60 + 0x20),
+                    }
+                    if round % 2 == 1 && next() % 50 == 0 {
+                        bytes.push(b'>');
+                    }
+                }
+                let src = Source::from_bytes(bytes, Some(enc)).expect("decodes");
+                let offsets: Vec<usize> = (0..=src.text().len())
+                    .filter(|&i| src.text().is_char_boundary(i))
+                    .collect();
+                let (mut jumping, mut walking) =
+                    (ByteOffsets::new(&src), ByteOffsets::without_jumps(&src));
+                let raw = src.raw_bytes().expect("bytes");
+                let mut last: Option<(usize, usize)> = None;
+                for &o in &offsets {
+                    let (jumped, walked) = (jumping.get(o), walking.get(o));
+                    // The walk cannot tell where a U+FFFD ends when the byte
+                    // that ended it also gave a character; the jumps can.
+                    if walked.is_some() {
+                        assert_eq!(jumped, walked, "{} offset {o}", enc.name());
+                    }
+                    // Each character's bytes, decoded alone, are that character.
+                    if let (Some((o0, b0)), Some(b)) = (last, jumped) {
+                        let mut one = enc.new_decoder_without_bom_handling();
+                        let mut got = String::with_capacity(64);
+                        let _ = one.decode_to_string(&raw[b0..b], &mut got, true);
+                        assert_eq!(got, &src.text()[o0..o], "{} bytes {b0}..{b}", enc.name());
+                    }
+                    last = jumped.map(|b| (o, b));
+                }
+                // Each FFFD's span, as `malformed_sequences` asks them.
+                let (mut jumping, mut walking) =
+                    (ByteOffsets::new(&src), ByteOffsets::without_jumps(&src));
+                for (i, _) in src.text().match_indices('\u{FFFD}') {
+                    for o in [i, i + 3] {
+                        let walked = walking.get(o);
+                        if walked.is_some() {
+                            assert_eq!(jumping.get(o), walked, "{} FFFD at {o}", enc.name());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
