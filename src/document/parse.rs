@@ -866,7 +866,7 @@ impl Recorder<'_> {
         }
     }
 
-    /// The tag token `plain_tag` lexed at `at` (`rest` is the text from there).
+    /// The tag token [`plain_tag`] lexed at `at`, with its attributes.
     fn make_tag(&self, at: usize, lexed: &PlainTag, lexed_attrs: &[PlainAttr]) -> Option<Tag> {
         let mut names = self.names.borrow_mut();
         let mut lower = |r: (usize, usize)| -> Option<LocalName> {
@@ -907,9 +907,9 @@ impl Recorder<'_> {
     /// unless it holds a NUL (replaced, with an error) or, in a script, `<!--`
     /// (the escaped states, where `</script>` may not end it): either of those,
     /// text the tokenizer pushed back, or no end tag, and it reads the text
-    /// itself. The
-    /// end is the first `</` + the tag's name (any case) + a tab, line break,
-    /// form feed, space, `/` or `>`, as the end tag name state decides. (Ending
+    /// itself ([`raw_text_len`]). The end is the first `</` + the tag's name
+    /// (any case) + a tab, line break, form feed, space, `/` or `>`, as the
+    /// end tag name state decides. (Ending
     /// too early would still be sound: the text is cut only before a `</`, the
     /// tokenizer then reads on in the same state, and its pieces join the
     /// token as held text.) Two fifths of the corpus's bytes are such text.
