@@ -1404,29 +1404,19 @@ enum AttrRef {
 /// name: the `&` and the letters and digits after it stay as written, with an
 /// error when a `;` follows them.
 fn attr_char_ref(b: &[u8]) -> Option<AttrRef> {
+    // A number, or a name with its `;` (as long as a name gets: one lookup),
+    // read as in text.
+    if let Some((len, chars, _)) = plain_char_ref(b) {
+        return Some(AttrRef::Decoded(len, chars));
+    }
     match *b.get(1)? {
-        b'#' => match plain_char_ref(b)? {
-            (len, chars, false) => Some(AttrRef::Decoded(len, chars)),
-            (_, _, true) => None,
-        },
+        b'#' => None,
         c if c.is_ascii_alphanumeric() => {
             let run = b[1..]
                 .iter()
                 .take_while(|c| c.is_ascii_alphanumeric())
                 .count();
             let after = *b.get(1 + run)?;
-            // A name with its `;` is as long as a name gets: one lookup.
-            if after == b';' {
-                let name = std::str::from_utf8(&b[1..run + 2]).ok();
-                if let Some(&(a, c)) = name.and_then(|n| markup5ever::data::NAMED_ENTITIES.get(n)) {
-                    if a != 0 {
-                        return Some(AttrRef::Decoded(
-                            run + 2,
-                            [char::from_u32(a), char::from_u32(c).filter(|_| c != 0)],
-                        ));
-                    }
-                }
-            }
             // What the tokenizer may read: the run and the byte after it (a
             // name's `;`, or where the read ends).
             let read = &b[1..run + 2];
@@ -1497,13 +1487,13 @@ const RAW_TEXT: &[&str] = &[
 /// tokenizer reads it with no parse error and the same way every time: a name
 /// of ASCII letters, digits, `-`, `_`, `:` and `.` (not one that may switch
 /// the tokenizer to RCDATA or plaintext, [`RCDATA_OR_PLAINTEXT`]); for a
-/// start tag, attributes
-/// with ASCII names, separated by whitespace, each bare, or with a value quoted
-/// or unquoted with no NUL or `\r` (normalized) in it and each `&` read with
-/// no error ([`attr_char_ref`]), no name twice, at most `max_attributes`; `/>` or `>`. An end tag has no
-/// attributes and no `/`. Whitespace is tab, line feed, form feed, space or
-/// `\r` (which the tag states read as a line feed).
-/// `None` for anything else: the tokenizer reads it.
+/// start tag, attributes with ASCII names, separated by whitespace, each bare,
+/// or with a value quoted or unquoted with no NUL or `\r` (normalized) in it
+/// and each `&` read with no error ([`attr_char_ref`]), no name twice, at most
+/// `max_attributes`; `/>` or `>`. An end tag has no attributes and no `/`.
+/// Whitespace is tab, line feed, form feed, space or `\r` (which the tag
+/// states read as a line feed). `None` for anything else: the tokenizer reads
+/// it.
 fn plain_tag(
     b: &[u8],
     max_attributes: usize,
@@ -1516,7 +1506,7 @@ fn plain_tag(
     let attr_name_byte = |c: u8| {
         c.is_ascii()
             && !ws(c)
-            && !matches!(c, b'/' | b'>' | b'=' | b'"' | b'\'' | b'<' | b'\0' | b'\r')
+            && !matches!(c, b'/' | b'>' | b'=' | b'"' | b'\'' | b'<' | b'\0')
             && !c.is_ascii_control()
     };
     let skip_ws = |mut i: usize| {
@@ -1609,7 +1599,7 @@ fn plain_tag(
                     if ws(c) || c == b'>' {
                         break;
                     }
-                    if matches!(c, b'"' | b'\'' | b'<' | b'=' | b'`' | b'\0' | b'\r') {
+                    if matches!(c, b'"' | b'\'' | b'<' | b'=' | b'`' | b'\0') {
                         return None;
                     }
                     i += 1;
