@@ -814,12 +814,21 @@ struct ByteOffsets<'a> {
     source: &'a Source,
     /// The piece the decoder is walking, and where it is: text and byte offsets.
     walk: Option<Walk>,
-    /// The walk may jump over text with no U+FFFD by encoding it
+    mapping: Mapping,
+}
+
+/// How [`ByteOffsets`] maps an offset.
+#[derive(Clone, Copy, PartialEq)]
+enum Mapping {
+    /// The walk jumps over text with no U+FFFD by encoding it
     /// ([`Walk::advance`]).
-    jump: bool,
+    Jump,
     /// An offset with no U+FFFD before it in its piece is found by encoding
-    /// that prefix (the encodings that cannot jump).
-    prefix: bool,
+    /// that prefix; the walk goes byte by byte (the encodings that cannot jump).
+    Prefix,
+    /// Tests: byte by byte only, to compare with.
+    #[cfg(test)]
+    ByteWalk,
 }
 
 struct Walk {
@@ -840,14 +849,18 @@ impl<'a> ByteOffsets<'a> {
         // (which shifts between character sets) and UTF-16 (whose `encode`
         // writes UTF-8).
         let enc = source.encoding;
-        let jump = enc != encoding_rs::ISO_2022_JP
-            && enc != encoding_rs::UTF_16LE
-            && enc != encoding_rs::UTF_16BE;
+        let mapping = if enc == encoding_rs::ISO_2022_JP
+            || enc == encoding_rs::UTF_16LE
+            || enc == encoding_rs::UTF_16BE
+        {
+            Mapping::Prefix
+        } else {
+            Mapping::Jump
+        };
         Self {
             source,
             walk: None,
-            jump,
-            prefix: !jump,
+            mapping,
         }
     }
 
@@ -858,8 +871,7 @@ impl<'a> ByteOffsets<'a> {
         Self {
             source,
             walk: None,
-            jump: false,
-            prefix: false,
+            mapping: Mapping::ByteWalk,
         }
     }
 
@@ -878,7 +890,9 @@ impl<'a> ByteOffsets<'a> {
             return Some(piece.byte_start + (text_offset - piece.text_start));
         }
         let prefix = &this.text[piece.text_start..text_offset];
-        if (self.prefix || this.raw_bytes().is_none()) && !prefix.contains('\u{FFFD}') {
+        if (self.mapping == Mapping::Prefix || this.raw_bytes().is_none())
+            && !prefix.contains('\u{FFFD}')
+        {
             let (enc, _, _) = this.encoding.encode(prefix);
             return Some(piece.byte_start + enc.len());
         }
@@ -905,8 +919,7 @@ impl<'a> ByteOffsets<'a> {
                 return answer;
             }
         }
-        let jump = self
-            .jump
+        let jump = (self.mapping == Mapping::Jump)
             .then(|| (&this.text[piece.text_start..], this.encoding));
         let answer = w.advance(bytes, want, jump);
         w.last = Some((want, answer));
